@@ -1,0 +1,34 @@
+"""What the tests run over: every activation beside its naive form, every floating dtype."""
+
+import jax.numpy as jnp
+import pytest
+
+import jacts
+
+# (jacts activation, the lecture's formula written naively, jax.nn's version).
+ACTIVATIONS = [
+  pytest.param(jacts.sigmoid, jacts.naive.sigmoid, id="sigmoid"),
+  pytest.param(jacts.tanh, jacts.naive.tanh, id="tanh"),
+  pytest.param(jacts.relu, jacts.naive.relu, id="relu"),
+  pytest.param(jacts.leaky_relu, jacts.naive.leaky_relu, id="leaky_relu"),
+]
+
+ACTIVATION_FUNCTIONS = [pytest.param(p.values[0], id=p.id) for p in ACTIVATIONS]
+
+FLOAT_DTYPES = [
+  pytest.param(jnp.float16, id="float16"),
+  pytest.param(jnp.bfloat16, id="bfloat16"),
+  pytest.param(jnp.float32, id="float32"),
+  pytest.param(jnp.float64, id="float64"),
+]
+
+
+def gradient_tolerance(dtype) -> dict:
+  """Tolerances for comparing two evaluations of a derivative that lies in [0, 1].
+
+  Both the lecture's from-output forms and autodiff of the naive formulas carry an absolute
+  rounding error of a few ulps of 1. Where g' itself is below that (a -> 1 makes 1 - a cancel),
+  only the absolute error is meaningful, so the comparison is rtol OR atol, atol = 16 eps.
+  """
+  eps = float(jnp.finfo(dtype).eps)
+  return {"rtol": 1e3 * eps, "atol": 16 * eps}

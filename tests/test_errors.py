@@ -1,0 +1,86 @@
+"""Bad input is refused before tracing, with a message naming the function, argument and value."""
+
+import functools
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from cases import ACTIVATION_FUNCTIONS
+
+import jacts
+
+
+@pytest.mark.parametrize(
+  ("z", "dtype_name"),
+  [
+    (jnp.arange(3), "int32"),
+    (np.array([True, False]), "bool"),
+    (jnp.ones(2, jnp.complex64), "complex64"),
+    (3, "int64"),
+    (True, "bool"),
+    (1 + 2j, "complex128"),
+  ],
+  ids=["int array", "bool array", "complex array", "python int", "python bool", "python complex"],
+)
+@pytest.mark.parametrize("activation", ACTIVATION_FUNCTIONS)
+def test_non_floating_input_is_a_type_error_naming_function_and_dtype(activation, z, dtype_name):
+  with pytest.raises(TypeError, match=rf"`jacts\.{activation.__name__}`: `z`.*{dtype_name}"):
+    activation(z)
+
+
+def test_non_array_input_is_a_type_error():
+  with pytest.raises(TypeError, match=r"`z`.*got str"):
+    jacts.tanh("1.0")
+
+
+def test_integer_input_is_refused_under_jit_too():
+  with pytest.raises(TypeError, match=r"`jacts\.relu`.*int32"):
+    jax.jit(jacts.relu)(jnp.arange(3))
+
+
+def test_slope_that_would_broadcast_z_is_refused():
+  with pytest.raises(ValueError, match=r"`negative_slope`.*\(3, 4\).*got shape \(3,\)"):
+    jacts.leaky_relu(jnp.ones((3, 4)), jnp.ones(3))
+  with pytest.raises(ValueError, match=r"`negative_slope`.*got shape \(2, 1\)"):
+    jacts.leaky_relu(jnp.ones(4), jnp.ones((2, 1)))
+
+
+@pytest.mark.parametrize("slope", ["0.1", jnp.array([1, 2]), True, None])
+def test_slope_that_is_not_a_float_is_refused(slope):
+  with pytest.raises(TypeError, match=r"`jacts\.leaky_relu`: `negative_slope`"):
+    jacts.leaky_relu(jnp.ones(2), slope)
+
+
+@pytest.mark.parametrize("value", [-0.1, 1.5])
+def test_relu_derivative_at_zero_outside_the_subdifferential_is_refused(value):
+  with pytest.raises(ValueError, match=rf"`derivative_at_zero`.*\[0.0, 1.0\].*{value}"):
+    jacts.relu(1.0, derivative_at_zero=value)
+
+
+def test_leaky_derivative_at_zero_must_lie_between_slope_and_one():
+  with pytest.raises(ValueError, match=r"\[0.2, 1.0\]; got 0.1"):
+    jacts.leaky_relu(1.0, 0.2, derivative_at_zero=0.1)
+
+
+@pytest.mark.parametrize("value", [jnp.float32(1.0), float("nan"), "1"])
+def test_derivative_at_zero_must_be_a_finite_python_number(value):
+  with pytest.raises(TypeError, match=r"`derivative_at_zero` must be a finite Python number"):
+    jacts.relu(1.0, derivative_at_zero=value)
+
+
+@pytest.mark.parametrize("unknown", [jnp.sin, jax.nn.relu, jacts.naive.tanh, "tanh"])
+def test_derivative_of_an_unknown_activation_is_refused(unknown):
+  with pytest.raises(ValueError, match=r"`activation` must be an activation jacts knows"):
+    jacts.derivative(unknown)
+
+
+def test_derivative_reports_its_own_name_on_bad_input():
+  with pytest.raises(TypeError, match=r"`jacts\.derivative\(jacts\.sigmoid\)`: `z`"):
+    jacts.derivative(jacts.sigmoid)(jnp.arange(2))
+
+
+@pytest.mark.parametrize("activation", [jacts.relu, functools.partial(jacts.leaky_relu)])
+def test_derivative_from_output_of_a_kinked_activation_is_refused(activation):
+  with pytest.raises(ValueError, match=r"no derivative written in its output"):
+    jacts.derivative_from_output(activation)

@@ -1,0 +1,69 @@
+"""Gradients stay finite for every finite z, where autodiff of the naive formulas gives NaN."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from cases import ACTIVATION_FUNCTIONS, FLOAT_DTYPES
+
+import jacts
+
+EXTREMES = [100.0, -100.0, 1e4, -1e4, 3e38, -3e38]
+
+
+@pytest.mark.parametrize("dtype", [jnp.float32, jnp.float64], ids=["float32", "float64"])
+@pytest.mark.parametrize("activation", ACTIVATION_FUNCTIONS)
+def test_gradient_is_finite_at_extreme_inputs(activation, dtype, x64):
+  z = jnp.array(EXTREMES, dtype)
+  grads = jax.vmap(jax.grad(activation))(z)
+  assert jnp.all(jnp.isfinite(grads))
+  assert jnp.all(jnp.isfinite(activation(z)))
+
+
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+@pytest.mark.parametrize("activation", ACTIVATION_FUNCTIONS)
+def test_gradient_is_finite_at_the_dtypes_largest_values(activation, dtype, x64):
+  big = float(jnp.finfo(dtype).max)
+  z = jnp.array([-big, -1.0, 0.0, 1.0, big], dtype)
+  assert jnp.all(jnp.isfinite(jax.vmap(jax.grad(activation))(z)))
+
+
+@pytest.mark.parametrize(
+  ("activation", "naive"),
+  [(jacts.sigmoid, jacts.naive.sigmoid), (jacts.tanh, jacts.naive.tanh)],
+  ids=["sigmoid", "tanh"],
+)
+def test_naive_autodiff_is_nan_at_extremes_where_jacts_is_finite(activation, naive):
+  z = jnp.array([-100.0, -1e4, -3e38], jnp.float32)
+  assert jnp.all(jnp.isnan(jax.vmap(jax.grad(naive))(z)))
+  np.testing.assert_array_equal(jax.vmap(jax.grad(activation))(z), 0.0)
+
+
+# Where the from-output derivative first rounds to exactly 0 (documented in the docstrings).
+FIRST_ZERO_GRADIENT = {
+  ("sigmoid", "float32"): 16.64,
+  ("sigmoid", "float16"): 8.32,
+  ("sigmoid", "bfloat16"): 6.25,
+  ("tanh", "float32"): 8.0,
+  ("tanh", "float16"): 4.51,
+  ("tanh", "bfloat16"): 3.47,
+}
+
+
+@pytest.mark.parametrize(("name", "dtype_name"), list(FIRST_ZERO_GRADIENT))
+def test_from_output_derivative_rounds_to_zero_where_documented(name, dtype_name):
+  activation = getattr(jacts, name)
+  z = jnp.arange(0.0, 40.0, 0.01, dtype=jnp.float32).astype(dtype_name)
+  grads = jax.vmap(jax.grad(activation))(z)
+  first_zero = float(z[jnp.argmax(grads == 0)])
+  assert first_zero == pytest.approx(FIRST_ZERO_GRADIENT[name, dtype_name], abs=0.02)
+  assert jnp.all(grads[z < first_zero] > 0)
+  assert jnp.all(grads[z >= first_zero] == 0)
+  doc_number = f"{FIRST_ZERO_GRADIENT[name, dtype_name]:.2f}".rstrip("0").rstrip(".")
+  assert doc_number[:3] in activation.__doc__
+
+
+def test_half_precision_sigmoid_keeps_small_representable_values():
+  # jax.nn.sigmoid rounds float16 sigmoid(-12) to 0; the true 6.1e-6 fits in float16.
+  assert float(jacts.sigmoid(jnp.float16(-12.0))) == pytest.approx(6.144e-6, rel=1e-3)
+  assert jax.grad(jacts.sigmoid)(jnp.float16(-12.0)) > 0
