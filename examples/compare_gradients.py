@@ -10,10 +10,10 @@ import jacts
 
 Z = [-3e38, -1e4, -100.0, -10.0, -1.0, 0.0, 1.0, 10.0, 100.0, 1e4, 3e38]
 PAIRS = [
-    ("sigmoid", jacts.sigmoid, jacts.naive.sigmoid),
-    ("tanh", jacts.tanh, jacts.naive.tanh),
-    ("relu", jacts.relu, jacts.naive.relu),
-    ("leaky_relu", jacts.leaky_relu, jacts.naive.leaky_relu),
+  ("sigmoid", jacts.sigmoid, jacts.naive.sigmoid),
+  ("tanh", jacts.tanh, jacts.naive.tanh),
+  ("relu", jacts.relu, jacts.naive.relu),
+  ("leaky_relu", jacts.leaky_relu, jacts.naive.leaky_relu),
 ]
 
 

@@ -1,0 +1,550 @@
+r"""A network with one hidden layer: the lecture's forward pass, cost, backprop and training.
+
+Examples are rows (the JAX convention); weights are (out, in) as in the lecture:
+
+.. math::
+  Z_1 = X W_1^\top + b_1, \quad A_1 = g(Z_1), \quad Z_2 = A_1 W_2^\top + b_2, \quad
+  A_2 = \sigma(Z_2), \quad J = -\frac{1}{m} \sum \left[ Y \log A_2 + (1 - Y) \log(1 - A_2) \right].
+
+:func:`backward` is the lecture's backprop written by hand; :func:`fit` runs the whole training
+loop as one compiled program.
+"""
+
+import functools
+from collections.abc import Callable
+from typing import Literal, NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+from jax.typing import ArrayLike
+
+from jacts import _validation
+from jacts._activations import sigmoid, tanh
+from jacts._derivative import derivative, known_activation
+
+Gradients = Literal["manual", "autodiff"]
+
+
+class Params(NamedTuple):
+  """The network's parameters, weights as (out, in) like the lecture's."""
+
+  W1: jax.Array  # shape=(n_h, n_x)
+  b1: jax.Array  # shape=(n_h,)
+  W2: jax.Array  # shape=(n_y, n_h)
+  b2: jax.Array  # shape=(n_y,)
+
+
+class Cache(NamedTuple):
+  """What the forward pass computed, kept for the backward pass."""
+
+  Z1: jax.Array  # shape=(m, n_h)
+  A1: jax.Array  # shape=(m, n_h)
+  Z2: jax.Array  # shape=(m, n_y)
+  A2: jax.Array  # shape=(m, n_y)
+
+
+def init_params(
+  key: jax.Array, n_x: int, n_h: int, n_y: int, *, scale: float = 0.01, dtype=None
+) -> Params:
+  """Small random weights and zero biases.
+
+  The weights must be random: with equal (say zero) weights every hidden unit computes the same
+  function and receives the same gradient, so the units stay identical forever and the layer
+  acts as one unit. Zero biases are fine once the weights differ. They are small so that tanh
+  and sigmoid start in their linear region, where g'(z) is near its largest.
+
+  Args:
+    key: a ``jax.random`` key.
+    n_x: number of input features.
+    n_h: number of hidden units.
+    n_y: number of outputs (1 for binary classification).
+    scale: the standard deviation of the weights.
+    dtype: the parameters' dtype; default float32 (float64 under ``jax_enable_x64``).
+
+  Returns:
+    ``Params`` with W1 (n_h, n_x), b1 (n_h,), W2 (n_y, n_h), b2 (n_y,).
+
+  Example:
+    >>> import jax, jacts.shallow as shallow
+    >>> params = shallow.init_params(jax.random.key(0), n_x=2, n_h=4, n_y=1)
+    >>> [p.shape for p in params]
+    [(4, 2), (4,), (1, 4), (1,)]
+  """
+  for name, size in (("n_x", n_x), ("n_h", n_h), ("n_y", n_y)):
+    _check_positive_int("jacts.shallow.init_params", name, size)
+  dtype = jnp.result_type(float) if dtype is None else dtype
+  key_1, key_2 = jax.random.split(key)
+  return Params(
+    W1=scale * jax.random.normal(key_1, (n_h, n_x), dtype),
+    b1=jnp.zeros((n_h,), dtype),
+    W2=scale * jax.random.normal(key_2, (n_y, n_h), dtype),
+    b2=jnp.zeros((n_y,), dtype),
+  )
+
+
+def lecture_params(n_x: int, n_h: int, n_y: int, *, seed: int = 2, dtype=None) -> Params:
+  """The course's initialization, draw for draw.
+
+  A legacy ``np.random.RandomState(seed)``: ``W1 = randn(n_h, n_x) * 0.01`` then
+  ``W2 = randn(n_y, n_h) * 0.01``, biases zero, as the course's ``initialize_parameters``.
+
+  Example:
+    >>> import jacts.shallow as shallow
+    >>> print(shallow.lecture_params(2, 4, 1).W1[0])
+    [-0.00416758 -0.00056267]
+  """
+  for name, size in (("n_x", n_x), ("n_h", n_h), ("n_y", n_y)):
+    _check_positive_int("jacts.shallow.lecture_params", name, size)
+  dtype = jnp.result_type(float) if dtype is None else dtype
+  rng = np.random.RandomState(seed)
+  W1 = rng.randn(n_h, n_x) * 0.01
+  W2 = rng.randn(n_y, n_h) * 0.01
+  return Params(
+    W1=jnp.asarray(W1, dtype),
+    b1=jnp.zeros((n_h,), dtype),
+    W2=jnp.asarray(W2, dtype),
+    b2=jnp.zeros((n_y,), dtype),
+  )
+
+
+def forward(
+  params: Params, X: ArrayLike, *, activation: Callable = tanh
+) -> tuple[jax.Array, Cache]:
+  """The forward pass: hidden layer with ``activation``, output layer with sigmoid.
+
+  Args:
+    params: the network's parameters.
+    X: inputs, shape (m, n_x), one example per row.
+    activation: the hidden activation: a jacts activation or a ``functools.partial`` of one.
+
+  Returns:
+    ``(A2, cache)``: A2 (m, n_y), the probabilities of class 1; cache (Z1, A1, Z2, A2).
+
+  Example:
+    >>> import jacts.shallow as shallow
+    >>> from jacts.datasets import planar_flower
+    >>> X, Y = planar_flower()
+    >>> A2, cache = shallow.forward(shallow.lecture_params(2, 4, 1), X)
+    >>> A2.shape, cache.Z1.shape
+    ((400, 1), (400, 4))
+  """
+  X, _ = _checked("jacts.shallow.forward", params, X, None, activation)
+  return _forward(params, X, activation)
+
+
+def cost(params: Params, X: ArrayLike, Y: ArrayLike, *, activation: Callable = tanh) -> jax.Array:
+  r"""The cross-entropy cost, computed stably from the logits Z2.
+
+  .. math::
+    J = -\frac{1}{m} \sum \left[ y \log a + (1 - y) \log(1 - a) \right]
+      = \frac{1}{m} \sum \left[ \operatorname{softplus}(z_2) - y z_2 \right]
+
+  The second form has no log(0) where the sigmoid saturates. Its gradient with respect to Z2 is
+  (A2 - Y)/m, the lecture's dZ2; the gradient reaches the hidden layer through the activation's
+  custom VJP.
+
+  Args:
+    params: the network's parameters.
+    X: inputs, shape (m, n_x).
+    Y: labels in {0, 1}, shape (m, n_y), or (m,) when n_y = 1.
+    activation: the hidden activation.
+
+  Returns:
+    J, a scalar in the parameters' dtype.
+
+  Example:
+    >>> import jacts.shallow as shallow
+    >>> from jacts.datasets import planar_flower
+    >>> X, Y = planar_flower()
+    >>> print(round(float(shallow.cost(shallow.lecture_params(2, 4, 1), X, Y)), 6))
+    0.693048
+  """
+  X, Y = _checked("jacts.shallow.cost", params, X, Y, activation)
+  return _cost(params, X, Y, activation)
+
+
+def backward(
+  params: Params, cache: Cache, X: ArrayLike, Y: ArrayLike, *, activation: Callable = tanh
+) -> Params:
+  r"""The lecture's backprop, by hand, examples as rows.
+
+  .. math::
+    dZ_2 = A_2 - Y, \quad dW_2 = \tfrac{1}{m} dZ_2^\top A_1, \quad
+    db_2 = \tfrac{1}{m} \textstyle\sum_i dZ_2, \\
+    dZ_1 = (dZ_2 W_2) \odot g'(Z_1), \quad dW_1 = \tfrac{1}{m} dZ_1^\top X, \quad
+    db_1 = \tfrac{1}{m} \textstyle\sum_i dZ_1.
+
+  g'(Z1) comes from :func:`jacts.derivative_from_output` (1 - A1^2 for tanh, as the lecture
+  writes it) where the activation has that form, else :func:`jacts.derivative` on Z1: the same
+  rules as the custom VJPs, so this equals ``jax.grad(cost)``.
+
+  Args:
+    params: the network's parameters.
+    cache: the forward pass's cache for the same ``params`` and ``X``.
+    X: inputs, shape (m, n_x).
+    Y: labels in {0, 1}, shape (m, n_y), or (m,) when n_y = 1.
+    activation: the hidden activation used in the forward pass.
+
+  Returns:
+    The gradient of :func:`cost`, as ``Params``.
+
+  Example:
+    >>> import jax, jacts.shallow as shallow
+    >>> from jacts.datasets import planar_flower
+    >>> X, Y = planar_flower()
+    >>> params = shallow.lecture_params(2, 4, 1)
+    >>> _, cache = shallow.forward(params, X)
+    >>> grads = shallow.backward(params, cache, X, Y)
+    >>> [g.shape for g in grads]
+    [(4, 2), (4,), (1, 4), (1,)]
+  """
+  X, Y = _checked("jacts.shallow.backward", params, X, Y, activation)
+  _check_cache(params, cache, X)
+  return _backward(params, cache, X, Y, activation)
+
+
+def predict(params: Params, X: ArrayLike, *, activation: Callable = tanh) -> jax.Array:
+  """Class predictions: 1 where the network's probability exceeds 0.5, else 0.
+
+  Returns:
+    int32 array of shape (m, n_y) with values 0 and 1.
+
+  Example:
+    >>> import jax.numpy as jnp, jacts.shallow as shallow
+    >>> print(shallow.predict(shallow.lecture_params(2, 4, 1), jnp.zeros((3, 2))).ravel())
+    [0 0 0]
+  """
+  X, _ = _checked("jacts.shallow.predict", params, X, None, activation)
+  return _predict(params, X, activation)
+
+
+def accuracy(
+  params: Params, X: ArrayLike, Y: ArrayLike, *, activation: Callable = tanh
+) -> jax.Array:
+  """The fraction of labels the network predicts correctly, in [0, 1].
+
+  Example:
+    >>> import jacts.shallow as shallow
+    >>> from jacts.datasets import planar_flower
+    >>> X, Y = planar_flower()
+    >>> print(round(float(shallow.accuracy(shallow.lecture_params(2, 4, 1), X, Y)), 4))
+    0.5975
+  """
+  X, Y = _checked("jacts.shallow.accuracy", params, X, Y, activation)
+  return jnp.mean(_predict(params, X, activation) == Y)
+
+
+def fit(
+  params: Params,
+  X: ArrayLike,
+  Y: ArrayLike,
+  *,
+  optimizer: optax.GradientTransformation,
+  steps: int,
+  activation: Callable = tanh,
+  log_every: int = 1000,
+  gradients: Gradients = "manual",
+) -> tuple[Params, jax.Array]:
+  """Trains the network: the whole loop is one compiled program (``lax.scan``, no Python loop).
+
+  Full-batch training: every step computes the gradient of :func:`cost` on all of ``X`` and
+  applies one ``optimizer`` update. With ``optax.sgd(alpha)`` this is the lecture's gradient
+  descent, W := W - alpha dW. ``costs[k]`` is the cost of the parameters after ``k * log_every``
+  updates (the lecture's "cost after iteration k * log_every"), for k = 0 .. steps // log_every - 1.
+
+  The program is compiled once per (shapes, dtype, optimizer, steps, activation, log_every,
+  gradients); a second call with the same ones reuses it. Computation is in the parameters'
+  dtype: X and Y are converted to it.
+
+  Args:
+    params: the initial parameters.
+    X: inputs, shape (m, n_x), finite.
+    Y: labels in {0, 1}, shape (m, n_y), or (m,) when n_y = 1.
+    optimizer: any optax ``GradientTransformation`` (sgd, adam, schedules, chains).
+    steps: number of updates.
+    activation: the hidden activation: a jacts activation or a ``functools.partial`` of one.
+    log_every: record the cost every this many updates.
+    gradients: ``"manual"`` uses :func:`backward` (the lecture's equations), ``"autodiff"`` uses
+      ``jax.grad`` of :func:`cost` through the custom VJPs; both give the same parameters.
+
+  Returns:
+    ``(params, costs)``: the trained parameters and the cost log, shape (steps // log_every,).
+
+  Example:
+    >>> import optax, jacts.shallow as shallow
+    >>> from jacts.datasets import planar_flower
+    >>> X, Y = planar_flower()
+    >>> params, costs = shallow.fit(shallow.lecture_params(2, 4, 1), X, Y,
+    ...                             optimizer=optax.sgd(1.2), steps=2000)
+    >>> print([f"{c:.4f}" for c in costs])
+    ['0.6930', '0.2881']
+  """
+  function = "jacts.shallow.fit"
+  X, Y = _checked(function, params, X, Y, activation)
+  _check_training(function, optimizer, gradients)
+  _check_positive_int(function, "steps", steps, allow_zero=True)
+  _check_positive_int(function, "log_every", log_every)
+  return _fit(
+    params,
+    X,
+    Y,
+    optimizer=optimizer,
+    steps=steps,
+    activation=activation,
+    log_every=log_every,
+    gradients=gradients,
+  )
+
+
+def train_step(
+  params: Params,
+  opt_state: optax.OptState,
+  X: ArrayLike,
+  Y: ArrayLike,
+  *,
+  optimizer: optax.GradientTransformation,
+  activation: Callable = tanh,
+  gradients: Gradients = "manual",
+) -> tuple[Params, optax.OptState, jax.Array]:
+  """One compiled training step, for users who write their own loop.
+
+  Checks shapes on every call but not values (that would sync with the host each step): check
+  the data once with :func:`cost` or :func:`fit` first. For many steps, :func:`fit` is faster.
+
+  Returns:
+    ``(params, opt_state, J)``, with J the cost of the parameters *before* this update.
+
+  Example:
+    >>> import optax, jacts.shallow as shallow
+    >>> from jacts.datasets import planar_flower
+    >>> X, Y = planar_flower()
+    >>> params, optimizer = shallow.lecture_params(2, 4, 1), optax.sgd(1.2)
+    >>> opt_state = optimizer.init(params)
+    >>> for _ in range(3):
+    ...   params, opt_state, J = shallow.train_step(params, opt_state, X, Y, optimizer=optimizer)
+    >>> print(round(float(J), 4))
+    0.6929
+  """
+  function = "jacts.shallow.train_step"
+  X, Y = _checked(function, params, X, Y, activation, check_values=False)
+  _check_training(function, optimizer, gradients)
+  return _train_step(
+    params, opt_state, X, Y, optimizer=optimizer, activation=activation, gradients=gradients
+  )
+
+
+# The compiled cores: no checks (the public functions above made them), shapes as documented.
+
+
+def _forward(params: Params, X: jax.Array, activation: Callable) -> tuple[jax.Array, Cache]:
+  Z1 = X @ params.W1.T + params.b1[None, :]
+  A1 = activation(Z1)
+  Z2 = A1 @ params.W2.T + params.b2[None, :]
+  A2 = sigmoid(Z2)
+  return A2, Cache(Z1, A1, Z2, A2)
+
+
+def _cost_from_logits(Z2: jax.Array, Y: jax.Array) -> jax.Array:
+  # -[y log(sigmoid(z)) + (1 - y) log(1 - sigmoid(z))] = softplus(z) - y z, finite for all z.
+  return jnp.sum(jax.nn.softplus(Z2) - Y * Z2) / Z2.shape[0]
+
+
+def _cost(params: Params, X: jax.Array, Y: jax.Array, activation: Callable) -> jax.Array:
+  Z1 = X @ params.W1.T + params.b1[None, :]
+  Z2 = activation(Z1) @ params.W2.T + params.b2[None, :]
+  return _cost_from_logits(Z2, Y)
+
+
+def _hidden_derivative(activation: Callable, cache: Cache) -> jax.Array:
+  from_output = known_activation(activation).rule.derivative_from_output
+  if from_output is not None:
+    return from_output(cache.A1)
+  return derivative(activation)(cache.Z1)
+
+
+def _backward(
+  params: Params, cache: Cache, X: jax.Array, Y: jax.Array, activation: Callable
+) -> Params:
+  m = X.shape[0]
+  dZ2 = cache.A2 - Y
+  dW2 = dZ2.T @ cache.A1 / m
+  db2 = jnp.sum(dZ2, axis=0) / m
+  dZ1 = (dZ2 @ params.W2) * _hidden_derivative(activation, cache)
+  dW1 = dZ1.T @ X / m
+  db1 = jnp.sum(dZ1, axis=0) / m
+  return Params(dW1, db1, dW2, db2)
+
+
+def _predict(params: Params, X: jax.Array, activation: Callable) -> jax.Array:
+  A2, _ = _forward(params, X, activation)
+  return (A2 > 0.5).astype(jnp.int32)
+
+
+def _cost_and_gradients(params, X, Y, activation, gradients):
+  if gradients == "autodiff":
+    return jax.value_and_grad(_cost)(params, X, Y, activation)
+  _, cache = _forward(params, X, activation)
+  return _cost_from_logits(cache.Z2, Y), _backward(params, cache, X, Y, activation)
+
+
+def _update(params, opt_state, X, Y, optimizer, activation, gradients):
+  J, grads = _cost_and_gradients(params, X, Y, activation, gradients)
+  updates, opt_state = optimizer.update(grads, opt_state, params)
+  return optax.apply_updates(params, updates), opt_state, J
+
+
+_train_step = jax.jit(
+  lambda params, opt_state, X, Y, *, optimizer, activation, gradients: _update(
+    params, opt_state, X, Y, optimizer, activation, gradients
+  ),
+  static_argnames=("optimizer", "activation", "gradients"),
+)
+
+
+@functools.partial(
+  jax.jit, static_argnames=("optimizer", "steps", "activation", "log_every", "gradients")
+)
+def _fit(params, X, Y, *, optimizer, steps, activation, log_every, gradients):
+  def step(state):
+    params, opt_state = state
+    params, opt_state, J = _update(params, opt_state, X, Y, optimizer, activation, gradients)
+    return (params, opt_state), J
+
+  def steps_without_cost(state, count):
+    # The cost is not an output here, so XLA drops its computation from these steps.
+    state, _ = jax.lax.scan(lambda s, _: (step(s)[0], None), state, None, length=count)
+    return state
+
+  def logged_chunk(state, _):
+    state, J = step(state)
+    return steps_without_cost(state, log_every - 1), J
+
+  state = (params, optimizer.init(params))
+  state, costs = jax.lax.scan(logged_chunk, state, None, length=steps // log_every)
+  state = steps_without_cost(state, steps % log_every)
+  return state[0], costs
+
+
+# Checks, run on shapes before tracing, and on values where those are concrete.
+
+
+def _checked(function, params, X, Y, activation, *, check_values=True):
+  """Returns X (and Y, as (m, n_y)) in the parameters' dtype, or raises naming the argument."""
+  _check_params(function, params)
+  known_activation(activation)
+  n_x = params.W1.shape[1]
+  n_y = params.W2.shape[0]
+  dtype = params.W1.dtype
+  X = _validation.floating_array(function, "X", X) if _is_floating(X) else _numeric(function, X)
+  if X.ndim != 2 or X.shape[1] != n_x:
+    raise ValueError(
+      f"`{function}`: `X` must have shape (m, n_x) = (m, {n_x}), one example per row "
+      f"(n_x from `params.W1`); got shape {X.shape}."
+    )
+  if check_values and _is_concrete(X) and not np.all(np.isfinite(np.asarray(X))):
+    raise ValueError(f"`{function}`: `X` must be finite; got NaN or infinite values.")
+  X = X.astype(dtype)
+  if Y is None:
+    return X, None
+  Y = _numeric(function, Y)
+  if Y.ndim == 1 and n_y == 1:
+    Y = Y[:, None]
+  if Y.ndim != 2 or Y.shape[1] != n_y:
+    raise ValueError(
+      f"`{function}`: `Y` must have shape (m, n_y) = (m, {n_y}), or (m,) when n_y = 1 "
+      f"(n_y from `params.W2`); got shape {Y.shape}."
+    )
+  if Y.shape[0] != X.shape[0]:
+    raise ValueError(
+      f"`{function}`: `X` and `Y` must have the same number of rows (examples); got "
+      f"{X.shape[0]} and {Y.shape[0]}."
+    )
+  if check_values and _is_concrete(Y):
+    labels = np.unique(np.asarray(Y))
+    if not np.all((labels == 0) | (labels == 1)):
+      raise ValueError(f"`{function}`: `Y` must hold labels 0 and 1 only; got {_preview(labels)}.")
+  return X, Y.astype(dtype)
+
+
+def _check_params(function, params):
+  if not isinstance(params, Params):
+    raise TypeError(
+      f"`{function}`: `params` must be a jacts.shallow.Params; got {type(params).__name__}."
+    )
+  shapes = tuple(np.shape(p) for p in params)
+  W1, b1, W2, b2 = shapes
+  if len(W1) != 2 or len(W2) != 2 or b1 != W1[:1] or b2 != W2[:1] or W2[1:] != W1[:1]:
+    raise ValueError(
+      f"`{function}`: `params` must have shapes W1 (n_h, n_x), b1 (n_h,), W2 (n_y, n_h), "
+      f"b2 (n_y,); got {dict(zip(Params._fields, shapes, strict=True))}."
+    )
+  dtypes = {jnp.result_type(p) for p in params}
+  if len(dtypes) != 1 or not jnp.issubdtype(next(iter(dtypes)), jnp.floating):
+    raise TypeError(
+      f"`{function}`: `params` must all have one floating dtype; got "
+      f"{sorted(str(d) for d in dtypes)}."
+    )
+
+
+def _check_cache(params, cache, X):
+  if not isinstance(cache, Cache):
+    raise TypeError(
+      "`jacts.shallow.backward`: `cache` must be the Cache that jacts.shallow.forward "
+      f"returned; got {type(cache).__name__}."
+    )
+  m, n_h, n_y = X.shape[0], params.W1.shape[0], params.W2.shape[0]
+  expected = ((m, n_h), (m, n_h), (m, n_y), (m, n_y))
+  given = tuple(np.shape(c) for c in cache)
+  if given != expected:
+    raise ValueError(
+      f"`jacts.shallow.backward`: `cache` must have shapes Z1, A1 {(m, n_h)} and Z2, A2 "
+      f"{(m, n_y)} for these `params` and `X`; got {given}."
+    )
+
+
+def _check_training(function, optimizer, gradients):
+  if not isinstance(optimizer, optax.GradientTransformation):
+    raise TypeError(
+      f"`{function}`: `optimizer` must be an optax.GradientTransformation (e.g. "
+      f"optax.sgd(1.2)); got {type(optimizer).__name__}."
+    )
+  if gradients not in ("manual", "autodiff"):
+    raise ValueError(
+      f"`{function}`: `gradients` must be 'manual' or 'autodiff'; got {gradients!r}."
+    )
+
+
+def _check_positive_int(function, name, value, *, allow_zero=False):
+  lowest = 0 if allow_zero else 1
+  if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lowest:
+    raise ValueError(f"`{function}`: `{name}` must be an integer >= {lowest}; got {value!r}.")
+
+
+def _numeric(function, x):
+  if not hasattr(x, "shape"):
+    try:
+      x = np.asarray(x)
+    except (TypeError, ValueError) as error:
+      raise TypeError(f"`{function}`: expected an array; got {type(x).__name__}.") from error
+  dtype = np.dtype(x.dtype)
+  if not (
+    jnp.issubdtype(dtype, jnp.floating) or jnp.issubdtype(dtype, jnp.integer) or dtype == np.bool_
+  ):
+    raise TypeError(f"`{function}`: expected a real numeric array; got dtype {dtype}.")
+  return jnp.asarray(x)
+
+
+def _is_floating(x) -> bool:
+  dtype = getattr(x, "dtype", None)
+  return dtype is not None and jnp.issubdtype(dtype, jnp.floating)
+
+
+def _is_concrete(x) -> bool:
+  return not isinstance(x, jax.core.Tracer)
+
+
+def _preview(values: np.ndarray) -> str:
+  shown = ", ".join(f"{v:g}" for v in values[:5])
+  return f"{shown}{', ...' if len(values) > 5 else ''}"
