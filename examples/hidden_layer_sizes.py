@@ -1,8 +1,9 @@
 """The lecture's hidden-layer-size experiment: accuracy for n_h = 1, 2, 3, 4, 5, 20, 50.
 
 Each network trains 5000 steps of gradient descent (learning rate 1.2) from the course's
-initialization, in float64 as the course does. Prints the table beside the course's published
-accuracies and saves a grid of decision boundaries.
+initialization, in float64 as the course does; the seven train together in one compiled program
+(jacts.shallow.fit_many). Prints the table beside the course's published accuracies and saves a
+grid of decision boundaries.
 
 Run: python examples/hidden_layer_sizes.py [--out hidden_layer_sizes.png]
 """

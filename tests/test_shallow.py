@@ -277,3 +277,42 @@ def test_cost_under_scan_accumulates_like_a_loop():
     lambda acc, xy: (acc + shallow.cost(params, *xy), None), jnp.float32(0), batches
   )
   assert total / 2 == pytest.approx(float(shallow.cost(params, X, Y)), rel=1e-6)
+
+
+def test_fit_many_trains_each_network_as_fit_would_alone(x64):
+  networks = [
+    shallow.init_params(jax.random.key(s), 2, n_h, 1) for n_h in (1, 4, 9) for s in (0, 1)
+  ]
+  optimizer = optax.adam(0.02)
+  trained, costs = shallow.fit_many(networks, X, Y, optimizer=optimizer, steps=500, log_every=100)
+  assert costs.shape == (6, 5)
+  for i, params in enumerate(networks):
+    alone, alone_costs = shallow.fit(params, X, Y, optimizer=optimizer, steps=500, log_every=100)
+    np.testing.assert_allclose(costs[i], alone_costs, rtol=1e-12)
+    # Batched kernels round differently in the last bits, and Adam's normalization amplifies
+    # that near zero: float64 agreement to 8 digits after 500 steps, not bit identity.
+    for got, want in zip(trained[i], alone, strict=True):
+      assert got.shape == want.shape
+      np.testing.assert_allclose(got, want, rtol=1e-8, atol=1e-12)
+
+
+def test_fit_many_reproduces_the_courses_hidden_layer_table(x64):
+  networks = [shallow.lecture_params(2, n_h, 1) for n_h in PUBLISHED_ACCURACY]
+  trained, _ = shallow.fit_many(networks, X, Y, optimizer=optax.sgd(1.2), steps=5000)
+  for params, published in zip(trained, PUBLISHED_ACCURACY.values(), strict=True):
+    assert 100 * float(shallow.accuracy(params, X, Y)) == pytest.approx(published)
+
+
+def test_fit_many_keeps_the_order_given_whatever_the_sizes():
+  networks = [random_params(n_h=n_h) for n_h in (5, 1, 5, 3)]
+  trained, _ = shallow.fit_many(networks, X, Y, optimizer=optax.sgd(0.1), steps=3)
+  assert [p.W1.shape[0] for p in trained] == [5, 1, 5, 3]
+
+
+def test_fit_many_refuses_networks_that_do_not_share_the_data():
+  with pytest.raises(ValueError, match=r"same n_x, n_y and dtype"):
+    shallow.fit_many(
+      [random_params(), shallow.lecture_params(2, 4, 2)], X, Y, optimizer=optax.sgd(1.0), steps=1
+    )
+  with pytest.raises(ValueError, match=r"`networks` must be a non-empty sequence of Params"):
+    shallow.fit_many([], X, Y, optimizer=optax.sgd(1.0), steps=1)
