@@ -442,10 +442,25 @@ def _with_ones_row(Xt: jax.Array) -> jax.Array:
   return jnp.concatenate([Xt, jnp.ones((1, Xt.shape[1]), Xt.dtype)])
 
 
+def _output_layer_as_reductions(params: Params, activation: Callable) -> bool:
+  """Whether to write the output layer's products (n_y = 1) as sums XLA fuses with g(Z1).
+
+  Where g' is read from Z1 (ReLU, leaky ReLU), A1 itself need not be stored: as sums, XLA
+  recomputes the cheap g(Z1) inside them instead of writing and re-reading an (n_h, m) array
+  (ReLU step at n_h = 1024, m = 8192: 101 -> 84 ms, measured). tanh and sigmoid keep A1 for
+  g'(Z1) = f(A1) anyway and would only recompute an expensive function, so they use products.
+  """
+  n_y = params.W2.shape[0]
+  return n_y == 1 and known_activation(activation).rule.derivative_from_output is None
+
+
 def _forward_columns(params: Params, Xt: jax.Array, activation: Callable) -> Cache:
   Z1 = _matmul(params.W1, Xt) + params.b1[:, None]
   A1 = activation(Z1)
-  Z2 = _matmul(params.W2, A1) + params.b2[:, None]
+  if _output_layer_as_reductions(params, activation):
+    Z2 = jnp.sum(params.W2.T * A1, axis=0, keepdims=True) + params.b2[:, None]
+  else:
+    Z2 = _matmul(params.W2, A1) + params.b2[:, None]
   return Cache(Z1, A1, Z2, sigmoid(Z2))
 
 
@@ -473,7 +488,10 @@ def _gradients_columns(
   """The lecture's backprop, in its own notation; ``Xt_and_ones`` is [X; 1], (n_x + 1, m)."""
   m = Yt.shape[1]
   dZ2 = cache.A2 - Yt
-  dW2 = dZ2 @ cache.A1.T / m
+  if _output_layer_as_reductions(params, activation):
+    dW2 = jnp.sum(dZ2 * cache.A1, axis=1)[None, :] / m
+  else:
+    dW2 = dZ2 @ cache.A1.T / m
   db2 = jnp.sum(dZ2, axis=1) / m
   dZ1 = _matmul(params.W2.T, dZ2) * _hidden_derivative(activation, cache)
   dW1_db1 = dZ1 @ Xt_and_ones.T / m
