@@ -1,0 +1,345 @@
+"""jacts benchmarks: ratios against what users would write instead, all measured in one process.
+
+Run: python benchmarks/run.py [--quick] [--out benchmarks/results]
+
+Each case is timed as the median of several repeats after a warm-up call (these machines are
+shared and noisy), and reported as a ratio to jacts in the same run. Writes latest.md (the
+table the README shows) and latest.json to --out. --quick shrinks every size for a smoke run.
+"""
+
+import argparse
+import json
+import os
+import pathlib
+import platform
+import statistics
+import sys
+import time
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+import jacts
+import jacts.shallow as shallow
+from jacts.datasets import planar_flower
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+import numpy_lecture
+
+try:
+  import torch
+except ImportError:  # The `bench` extra; PyTorch rows are skipped without it.
+  torch = None
+
+
+def median_seconds(run, repeats: int) -> float:
+  """Median wall time of ``run()`` (which must block until done) after one warm-up call."""
+  run()
+  times = []
+  for _ in range(repeats):
+    start = time.perf_counter()
+    run()
+    times.append(time.perf_counter() - start)
+  return statistics.median(times)
+
+
+def blocking(function, *args, **kwargs):
+  return lambda: jax.block_until_ready(function(*args, **kwargs))
+
+
+def machine() -> str:
+  cpu = platform.processor() or platform.machine()
+  try:
+    with open("/proc/cpuinfo") as info:
+      cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
+  except (OSError, StopIteration):
+    pass
+  device = jax.devices()[0]
+  return (
+    f"{cpu}, {os.cpu_count()} cores; JAX {jax.__version__} on {device.platform} "
+    f"({device.device_kind}); Python {platform.python_version()}"
+  )
+
+
+class Report:
+  """Collects rows: (section, case, seconds or value, ratio, target, met)."""
+
+  def __init__(self):
+    self.rows = []
+
+  def add(self, section, case, measured, unit, ratio=None, target=None, met=None):
+    row = {"section": section, "case": case, "measured": measured, "unit": unit}
+    row |= {"ratio": ratio, "target": target, "met": met}
+    self.rows.append(row)
+    shown = f"{measured:.4g} {unit}" + (f", ratio {ratio:.2f}" if ratio is not None else "")
+    print(f"[{section}] {case}: {shown}" + (f" (target {target})" if target else ""), flush=True)
+
+  def markdown(self, header: str) -> str:
+    lines = [header, ""]
+    section = None
+    for row in self.rows:
+      if row["section"] != section:
+        section = row["section"]
+        lines += ["", f"**{section}**", "", "| case | measured | ratio | target | met |"]
+        lines += ["|---|---|---|---|---|"]
+      ratio = "" if row["ratio"] is None else f"{row['ratio']:.2f}"
+      met = {None: "", True: "yes", False: "**no**"}[row["met"]]
+      measured = f"{row['measured']:.4g} {row['unit']}"
+      lines.append(f"| {row['case']} | {measured} | {ratio} | {row['target'] or ''} | {met} |")
+    return "\n".join(lines) + "\n"
+
+
+def planar(report: Report, quick: bool) -> None:
+  """n_h = 4 on the planar flower: jacts.shallow.fit against the loops users write instead."""
+  section = "Planar flower, n_h = 4, full-batch gradient descent"
+  steps = 500 if quick else 10_000
+  repeats = 2 if quick else 5
+  X, Y = planar_flower()
+  X32, Y32 = jnp.asarray(X, jnp.float32), jnp.asarray(Y, jnp.float32)
+  params = shallow.lecture_params(2, 4, 1)
+  optimizer = optax.sgd(1.2)
+
+  start = time.perf_counter()
+  jax.block_until_ready(shallow.fit(params, X32, Y32, optimizer=optimizer, steps=steps))
+  first = time.perf_counter() - start
+  report.add(section, f"jacts fit, first call (compile + {steps} steps)", first, "s",
+             target="<= 1 s", met=first <= 1.0)  # fmt: skip
+
+  fit_time = median_seconds(
+    blocking(shallow.fit, params, X32, Y32, optimizer=optimizer, steps=steps), repeats
+  )
+  report.add(section, f"jacts fit, {steps} steps", fit_time, "s")
+
+  W1, W2 = np.asarray(params.W1, np.float64), np.asarray(params.W2, np.float64)
+  for dtype, name in ((np.float64, "float64"), (np.float32, "float32")):
+    numpy_time = median_seconds(
+      lambda d=dtype: numpy_lecture.train(X, Y, W1, W2, steps=steps, dtype=d),
+      max(1, repeats // 2),
+    )
+    ratio = numpy_time / fit_time
+    report.add(section, f"NumPy lecture loop, {name}", numpy_time, "s", ratio, ">= 12x",
+               ratio >= 12)  # fmt: skip
+
+  step = jitted_optax_step(optimizer)
+
+  def per_step_loop():
+    state = (params, optimizer.init(params))
+    for _ in range(steps):
+      state = step(*state, X32, Y32)
+    jax.block_until_ready(state)
+
+  loop_time = median_seconds(per_step_loop, max(1, repeats // 2))
+  ratio = loop_time / fit_time
+  report.add(section, "jitted optax step in a Python loop", loop_time, "s", ratio, ">= 8x",
+             ratio >= 8)  # fmt: skip
+
+  if torch is None:
+    report.add(section, "PyTorch eager: not installed (pip install torch)", float("nan"), "s")
+    return
+  torch_time = median_seconds(lambda: torch_loop(X, Y, params, steps), max(1, repeats // 2))
+  ratio = torch_time / fit_time
+  report.add(section, f"PyTorch {torch.__version__} eager, torch.optim.SGD", torch_time, "s",
+             ratio, ">= 50x", ratio >= 50)  # fmt: skip
+
+
+def jitted_optax_step(optimizer):
+  """The idiomatic JAX training step: jnp.tanh, optax's loss, jax.value_and_grad, jax.jit."""
+
+  def loss(params, X, Y):
+    Z1 = X @ params.W1.T + params.b1[None, :]
+    Z2 = jnp.tanh(Z1) @ params.W2.T + params.b2[None, :]
+    return jnp.mean(optax.sigmoid_binary_cross_entropy(Z2, Y))
+
+  @jax.jit
+  def step(params, opt_state, X, Y):
+    grads = jax.grad(loss)(params, X, Y)
+    updates, opt_state = optimizer.update(grads, opt_state, params)
+    return optax.apply_updates(params, updates), opt_state
+
+  return step
+
+
+def torch_loop(X, Y, params, steps):
+  model = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1))
+  with torch.no_grad():
+    for layer, W, b in ((model[0], params.W1, params.b1), (model[2], params.W2, params.b2)):
+      layer.weight.copy_(torch.from_numpy(np.array(W)))
+      layer.bias.copy_(torch.from_numpy(np.array(b)))
+  inputs = torch.from_numpy(np.asarray(X, np.float32))
+  labels = torch.from_numpy(np.asarray(Y, np.float32))
+  optimizer = torch.optim.SGD(model.parameters(), lr=1.2)
+  loss_function = torch.nn.BCEWithLogitsLoss()
+  for _ in range(steps):
+    optimizer.zero_grad()
+    loss_function(model(inputs), labels).backward()
+    optimizer.step()
+
+
+def many_networks(report: Report, quick: bool) -> None:
+  """7 hidden sizes x 16 seeds: jacts.shallow.fit_many against fit on each network."""
+  sizes, seeds, steps = ((1, 4), 2, 200) if quick else ((1, 2, 3, 4, 5, 20, 50), 16, 5000)
+  section = f"Many networks: {len(sizes)} hidden sizes x {seeds} seeds, {steps} steps each"
+  X, Y = planar_flower()
+  X32, Y32 = jnp.asarray(X, jnp.float32), jnp.asarray(Y, jnp.float32)
+  networks = [
+    shallow.init_params(jax.random.key(seed), 2, n_h, 1) for n_h in sizes for seed in range(seeds)
+  ]
+  optimizer = optax.sgd(1.2)
+  repeats = 1 if quick else 3
+
+  start = time.perf_counter()
+  jax.block_until_ready(shallow.fit_many(networks, X32, Y32, optimizer=optimizer, steps=steps))
+  report.add(section, "fit_many, first call (compile + run)", time.perf_counter() - start, "s")
+
+  def one_by_one():
+    for params in networks:
+      jax.block_until_ready(shallow.fit(params, X32, Y32, optimizer=optimizer, steps=steps))
+
+  start = time.perf_counter()
+  one_by_one()
+  report.add(
+    section, "fit on each, first calls (compiles + runs)", time.perf_counter() - start, "s"
+  )
+  many = median_seconds(
+    blocking(shallow.fit_many, networks, X32, Y32, optimizer=optimizer, steps=steps), repeats
+  )
+  each = median_seconds(one_by_one, repeats)
+  report.add(section, "fit_many, compiled", many, "s")
+  report.add(section, "fit on each network, compiled", each, "s", each / many, ">= 5x",
+             each / many >= 5)  # fmt: skip
+  tanh_per_step = sum(sizes) * seeds * X.shape[0]
+  report.add(section, "tanh evaluations per step (all networks)", tanh_per_step, "")
+
+
+def large_network(report: Report, quick: bool) -> None:
+  """n_x = 784, n_h = 1024, m = 8192: a training step's FLOP rate against the machine's GEMM."""
+  m, n_x, n_h, gemm_n = (512, 64, 128, 256) if quick else (8192, 784, 1024, 2048)
+  section = f"Large network: n_x = {n_x}, n_h = {n_h}, n_y = 1, m = {m}, float32"
+  key_x, key_y, key_p, key_a = jax.random.split(jax.random.key(0), 4)
+  X = jax.random.normal(key_x, (m, n_x), jnp.float32)
+  Y = (jax.random.uniform(key_y, (m, 1)) > 0.5).astype(jnp.float32)
+  params = shallow.init_params(key_p, n_x, n_h, 1)
+  a = jax.random.normal(key_a, (gemm_n, gemm_n), jnp.float32)
+  gemm = jax.jit(jnp.dot)
+  steps, repeats = (2, 2) if quick else (5, 5)
+  # Model FLOPs of one step: the two big products (Z1 and dW1 with db1) and the output layer.
+  flops = 2 * 2 * m * (n_x + 1) * n_h + 3 * 2 * m * n_h
+
+  gemm_rates, step_rates = [], {}
+  for _ in range(repeats):  # Interleaved, so that both see the same machine load.
+    gemm_rates.append(2 * gemm_n**3 / median_seconds(blocking(gemm, a, a), 3))
+    for activation in (jacts.tanh, jacts.relu):
+      run = blocking(shallow.fit, params, X, Y, optimizer=optax.sgd(0.01), steps=steps,
+                     activation=activation, log_every=steps)  # fmt: skip
+      step_rates.setdefault(activation.__name__, []).append(
+        flops / (median_seconds(run, 1) / steps)
+      )
+  gemm_rate = statistics.median(gemm_rates)
+  report.add(section, f"jnp.dot {gemm_n}x{gemm_n}", gemm_rate / 1e9, "GFLOP/s")
+  for name, rates in step_rates.items():
+    rate = statistics.median(rates)
+    report.add(section, f"training step, {name}", rate / 1e9, "GFLOP/s", rate / gemm_rate,
+               ">= 0.85 of GEMM", rate / gemm_rate >= 0.85)  # fmt: skip
+
+
+def activations(report: Report, quick: bool) -> None:
+  """Forward + backward of each activation on 2^24 elements: jacts, jax.nn, naive autodiff."""
+  size = 2**16 if quick else 2**24
+  section = f"Activations: forward + backward (VJP) on {size} float32 elements"
+  key_z, key_g = jax.random.split(jax.random.key(1))
+  z = 4 * jax.random.normal(key_z, (size,), jnp.float32)
+  cotangent = jax.random.normal(key_g, (size,), jnp.float32)
+  repeats = 3 if quick else 15
+  references = {
+    "sigmoid": (jacts.sigmoid, jax.nn.sigmoid, jacts.naive.sigmoid),
+    "tanh": (jacts.tanh, jnp.tanh, jacts.naive.tanh),
+    "relu": (jacts.relu, jax.nn.relu, jacts.naive.relu),
+    "leaky_relu": (jacts.leaky_relu, jax.nn.leaky_relu, jacts.naive.leaky_relu),
+  }
+  for name, functions in references.items():
+    times = {}
+    for label, f in zip(("jacts", "jax.nn", "naive"), functions, strict=True):
+      vjp = jax.jit(lambda z, g, f=f: jax.vjp(f, z)[1](g)[0])
+      times[label] = median_seconds(blocking(vjp, z, cotangent), repeats)
+    ratio = times["jacts"] / times["jax.nn"]
+    report.add(section, f"{name}: jacts", times["jacts"] * 1e3, "ms")
+    report.add(section, f"{name}: jax.nn / jacts", times["jax.nn"] * 1e3, "ms",
+               1 / ratio, ">= 0.95 (jacts within 5 %)", ratio <= 1.05)  # fmt: skip
+    report.add(section, f"{name}: naive autodiff / jacts", times["naive"] * 1e3, "ms",
+               times["naive"] / times["jacts"])  # fmt: skip
+
+
+def memory(report: Report, quick: bool) -> None:
+  """Compiled temporary memory of value_and_grad of the large network's cost."""
+  m, n_x, n_h = (512, 64, 128) if quick else (8192, 784, 1024)
+  section = f"Memory: temporary bytes of value_and_grad(cost), n_h = {n_h}, m = {m}"
+  X = jnp.zeros((m, n_x), jnp.float32)
+  Y = jnp.zeros((m, 1), jnp.float32)
+  params = shallow.init_params(jax.random.key(0), n_x, n_h, 1)
+
+  def network_cost(params, X, Y, activation):
+    Z1 = X @ params.W1.T + params.b1[None, :]
+    Z2 = activation(Z1) @ params.W2.T + params.b2[None, :]
+    return jnp.mean(jax.nn.softplus(Z2) - Y * Z2)
+
+  def temp_bytes(cost, activation):
+    compiled = (
+      jax.jit(jax.value_and_grad(cost), static_argnums=3).lower(params, X, Y, activation).compile()
+    )
+    return compiled.memory_analysis().temp_size_in_bytes
+
+  references = {
+    "sigmoid": (jacts.sigmoid, jax.nn.sigmoid, jacts.naive.sigmoid),
+    "tanh": (jacts.tanh, jnp.tanh, jacts.naive.tanh),
+    "relu": (jacts.relu, jax.nn.relu, jacts.naive.relu),
+    "leaky_relu": (jacts.leaky_relu, jax.nn.leaky_relu, jacts.naive.leaky_relu),
+  }
+  mib = 2**20
+  for name, (ours, jax_nn, naive) in references.items():
+    jacts_bytes = temp_bytes(network_cost, ours)
+    shallow_bytes = temp_bytes(lambda p, X, Y, a: shallow.cost(p, X, Y, activation=a), ours)
+    nn_bytes = temp_bytes(network_cost, jax_nn)
+    naive_bytes = temp_bytes(network_cost, naive)
+    report.add(section, f"{name}: jacts", jacts_bytes / mib, "MiB")
+    report.add(section, f"{name}: jacts.shallow.cost", shallow_bytes / mib, "MiB",
+               shallow_bytes / jacts_bytes)  # fmt: skip
+    report.add(section, f"{name}: jax.nn / jacts", nn_bytes / mib, "MiB", nn_bytes / jacts_bytes,
+               ">= 1", nn_bytes >= jacts_bytes)  # fmt: skip
+    report.add(section, f"{name}: naive / jacts", naive_bytes / mib, "MiB",
+               naive_bytes / jacts_bytes, "> 1", naive_bytes > jacts_bytes)  # fmt: skip
+
+
+SECTIONS = {
+  "planar": planar,
+  "many": many_networks,
+  "large": large_network,
+  "activations": activations,
+  "memory": memory,
+}
+
+
+def main() -> None:
+  parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+  parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
+  parser.add_argument("--out", default=str(pathlib.Path(__file__).parent / "results"))
+  parser.add_argument("--only", nargs="*", choices=list(SECTIONS), help="run these sections")
+  args = parser.parse_args()
+
+  report = Report()
+  for name, section in SECTIONS.items():
+    if not args.only or name in args.only:
+      section(report, args.quick)
+  out = pathlib.Path(args.out)
+  out.mkdir(parents=True, exist_ok=True)
+  header = f"Measured on {machine()}{' (--quick)' if args.quick else ''}. Ratios: other / jacts."
+  (out / "latest.md").write_text(report.markdown(header))
+  (out / "latest.json").write_text(
+    json.dumps({"machine": machine(), "rows": report.rows}, indent=1)
+  )
+  print(f"\nWrote {out / 'latest.md'} and {out / 'latest.json'}")
+
+
+if __name__ == "__main__":
+  main()

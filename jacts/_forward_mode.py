@@ -1,0 +1,115 @@
+"""Forward-mode versions of the activations: custom JVPs built from the same rules as the VJPs.
+
+A ``jax.custom_vjp`` function refuses ``jax.jvp``; a ``jax.custom_jvp`` function supports both
+modes (JAX transposes the linear JVP for reverse mode). The default activations stay custom VJPs,
+as their residual is just the output for sigmoid and tanh; these are for forward mode.
+"""
+
+import functools
+from collections.abc import Callable
+
+import jax
+import jax.numpy as jnp
+
+from jacts._activations import ACTIVATIONS, Activation
+from jacts._rules import Rule
+
+
+def custom_jvp_from_rule(rule: Rule) -> Callable:
+  """Builds ``f(derivative_at_zero, z, *params)`` whose JVP is ``rule``'s derivative.
+
+  .. math::
+    \\dot a = g'(z) \\dot z + \\sum_k \\frac{\\partial g}{\\partial s_k} \\dot s_k
+  """
+
+  @functools.partial(jax.custom_jvp, nondiff_argnums=(0,))
+  def f(derivative_at_zero, z, *params):
+    del derivative_at_zero  # Only the derivative uses it.
+    return rule.value(z, *params)
+
+  @f.defjvp
+  def _jvp(derivative_at_zero, primals, tangents):
+    z, *params = primals
+    z_dot, *params_dot = tangents
+    a = rule.value(z, *params)
+    if rule.derivative_from_output is not None:
+      slope = rule.derivative_from_output(a)
+    else:
+      slope = rule.derivative(z, *params, derivative_at_zero=derivative_at_zero)
+    a_dot = slope * z_dot
+    for d, p_dot in zip(rule.parameter_derivatives, params_dot, strict=True):
+      a_dot = a_dot + d(z, *params) * jnp.broadcast_to(p_dot, z.shape)
+    return a, a_dot
+
+  return f
+
+
+def _forward_version(activation: Callable, known: Activation) -> Callable:
+  rule, prepare = known
+  implementation = custom_jvp_from_rule(rule)
+  function = f"jacts.forward_mode(jacts.{rule.name})"
+
+  @functools.wraps(activation)
+  def forward_version(z, *args, **kwargs):
+    z, params, at_zero = prepare(function, z, *args, **kwargs)
+    return implementation(at_zero, z, *params)
+
+  forward_version.__qualname__ = f"forward_mode({rule.name})"
+  forward_version.__doc__ = (
+      f"jacts.{rule.name} differentiated by a custom JVP from the same rule (forward and reverse "
+      f"mode); takes the same arguments. See jacts.forward_mode."
+  )
+  return forward_version
+
+
+# Built once, so that forward_mode(f) is always the same function (jit caches by identity).
+_FORWARD = {f: _forward_version(f, known) for f, known in list(ACTIVATIONS.items())}
+ACTIVATIONS.update({version: ACTIVATIONS[f] for f, version in _FORWARD.items()})
+
+
+def forward_mode(activation: Callable) -> Callable:
+  """Returns ``activation`` with a custom JVP, for ``jax.jvp``, ``jax.jacfwd`` and friends.
+
+  Same arguments, same values and same derivative as ``activation`` (the same rule, the same
+  convention at z = 0, the same traced and differentiable leaky slope), defined with
+  ``jax.custom_jvp`` instead of ``jax.custom_vjp``, so that every JAX transformation applies:
+  ``jax.jvp``, ``jax.jacfwd``, ``jax.linearize``, forward-over-reverse Hessian-vector products,
+  and reverse mode too. ``jacts.derivative``, ``jacts.shallow`` and ``jacts.forward_mode`` itself
+  accept the result.
+
+  When to use which: the default activations store only their output for sigmoid and tanh and
+  are what reverse-mode training wants; use these where forward mode is needed.
+
+  Args:
+    activation: a jacts activation (or a ``functools.partial`` of one, whose bound arguments
+      are kept).
+
+  Returns:
+    The forward-mode version; calling ``forward_mode`` again returns the same function.
+
+  Example:
+    >>> import jax, jacts
+    >>> tanh = jacts.forward_mode(jacts.tanh)
+    >>> print(jax.jvp(tanh, (0.0,), (2.0,))[1])
+    2.0
+    >>> print(jax.jacfwd(jacts.forward_mode(jacts.relu))(0.0))
+    1.0
+  """
+  if isinstance(activation, functools.partial):
+    return functools.partial(
+        forward_mode(activation.func), *activation.args, **activation.keywords
+    )
+  if activation in _FORWARD.values():
+    return activation
+  if activation not in _FORWARD:
+    from jacts._derivative import known_activation  # Raises the shared error message.
+
+    known_activation(activation)
+  return _FORWARD[activation]
+
+
+def is_forward_mode(activation: Callable) -> bool:
+  """Whether ``activation`` (or the function a partial wraps) is a forward-mode version."""
+  while isinstance(activation, functools.partial):
+    activation = activation.func
+  return activation in _FORWARD.values()

@@ -1,0 +1,25 @@
+"""The benchmark entry point runs (--quick) and writes its tables; timings are not tested."""
+
+import json
+import pathlib
+import subprocess
+import sys
+
+RUN = pathlib.Path(__file__).parent.parent / "benchmarks" / "run.py"
+
+
+def test_quick_benchmark_writes_markdown_and_json(tmp_path):
+  result = subprocess.run(
+    [sys.executable, str(RUN), "--quick", "--out", str(tmp_path)],
+    capture_output=True,
+    text=True,
+    timeout=600,
+    check=False,
+  )
+  assert result.returncode == 0, result.stderr
+  table = (tmp_path / "latest.md").read_text()
+  for section in ("Planar flower", "Many networks", "Large network", "Activations", "Memory"):
+    assert section in table
+  rows = json.loads((tmp_path / "latest.json").read_text())["rows"]
+  planar = [r for r in rows if r["case"] == "NumPy lecture loop, float64"]
+  assert len(planar) == 1 and planar[0]["ratio"] > 0
