@@ -311,12 +311,42 @@ def memory(report: Report, quick: bool) -> None:
                naive_bytes / jacts_bytes, "> 1", naive_bytes > jacts_bytes)  # fmt: skip
 
 
+def hessian_vector_products(report: Report, quick: bool) -> None:
+  """HVP of the large network's cost: forward-over-reverse vs reverse-over-reverse."""
+  m, n_x, n_h = (512, 64, 128) if quick else (8192, 784, 1024)
+  section = f"Hessian-vector product of the cost, n_h = {n_h}, m = {m}, tanh"
+  key_x, key_y, key_p, key_v = jax.random.split(jax.random.key(2), 4)
+  X = jax.random.normal(key_x, (m, n_x), jnp.float32)
+  Y = (jax.random.uniform(key_y, (m, 1)) > 0.5).astype(jnp.float32)
+  params = shallow.init_params(key_p, n_x, n_h, 1)
+  direction = shallow.init_params(key_v, n_x, n_h, 1, scale=1.0)
+  forward_tanh = jacts.forward_mode(jacts.tanh)
+
+  @jax.jit
+  def forward_over_reverse(params, direction):
+    grad = jax.grad(lambda p: shallow.cost(p, X, Y, activation=forward_tanh))
+    return jax.jvp(grad, (params,), (direction,))[1]
+
+  @jax.jit
+  def reverse_over_reverse(params, direction):
+    grad = jax.grad(lambda p: shallow.cost(p, X, Y, activation=jacts.tanh))
+    along = lambda p: sum(jnp.vdot(g, v) for g, v in zip(grad(p), direction, strict=True))  # noqa: E731
+    return jax.grad(along)(params)
+
+  repeats = 2 if quick else 5
+  fwd = median_seconds(blocking(forward_over_reverse, params, direction), repeats)
+  rev = median_seconds(blocking(reverse_over_reverse, params, direction), repeats)
+  report.add(section, "forward-over-reverse, jacts.forward_mode(jacts.tanh)", fwd * 1e3, "ms")
+  report.add(section, "reverse-over-reverse, jacts.tanh (custom VJP)", rev * 1e3, "ms", rev / fwd)
+
+
 SECTIONS = {
   "planar": planar,
   "many": many_networks,
   "large": large_network,
   "activations": activations,
   "memory": memory,
+  "hvp": hessian_vector_products,
 }
 
 

@@ -7,6 +7,7 @@ from jacts._activations import sigmoid as sigmoid
 from jacts._activations import tanh as tanh
 from jacts._derivative import derivative as derivative
 from jacts._derivative import derivative_from_output as derivative_from_output
+from jacts._forward_mode import forward_mode as forward_mode
 
 __version__ = "0.1.0"
 

@@ -110,7 +110,8 @@ def sigmoid(z: ArrayLike) -> jax.Array:
   and 6.25 in bfloat16 (``tests/test_numerics.py`` pins these). Half-precision inputs are
   evaluated in float32 and rounded back, so float16 sigmoid(-12) is 6.1e-6, not 0.
 
-  Forward mode (``jax.jvp``, ``jax.jacfwd``) does not apply to a ``jax.custom_vjp`` function.
+  Forward mode (``jax.jvp``, ``jax.jacfwd``) does not apply to a ``jax.custom_vjp`` function;
+  ``jacts.forward_mode(f)`` is the same function with a custom JVP.
 
   Args:
     z: a floating-point array of any shape (float16, bfloat16, float32, float64) or Python float.
@@ -140,7 +141,8 @@ def tanh(z: ArrayLike) -> jax.Array:
   rounds to 0: from |z| = 8.0 in float32 (where XLA's tanh returns exactly 1), 4.51 in float16
   and 3.47 in bfloat16.
 
-  Forward mode (``jax.jvp``, ``jax.jacfwd``) does not apply to a ``jax.custom_vjp`` function.
+  Forward mode (``jax.jvp``, ``jax.jacfwd``) does not apply to a ``jax.custom_vjp`` function;
+  ``jacts.forward_mode(f)`` is the same function with a custom JVP.
 
   Args:
     z: a floating-point array of any shape (float16, bfloat16, float32, float64) or Python float.
@@ -170,7 +172,8 @@ def relu(z: ArrayLike, *, derivative_at_zero: float = 1.0) -> jax.Array:
   sets 1, the default here; ``derivative_at_zero=0.0`` gives the ``jax.nn.relu`` and PyTorch
   convention.
 
-  Forward mode (``jax.jvp``, ``jax.jacfwd``) does not apply to a ``jax.custom_vjp`` function.
+  Forward mode (``jax.jvp``, ``jax.jacfwd``) does not apply to a ``jax.custom_vjp`` function;
+  ``jacts.forward_mode(f)`` is the same function with a custom JVP.
 
   Args:
     z: a floating-point array of any shape (float16, bfloat16, float32, float64) or Python float.
@@ -204,7 +207,8 @@ def leaky_relu(
   JAX array and is differentiable, so a learnable slope (PReLU) works; its gradient is the sum
   of ``g * z`` over the entries where ``z < 0`` (summed over the axes ``s`` was broadcast along).
 
-  Forward mode (``jax.jvp``, ``jax.jacfwd``) does not apply to a ``jax.custom_vjp`` function.
+  Forward mode (``jax.jvp``, ``jax.jacfwd``) does not apply to a ``jax.custom_vjp`` function;
+  ``jacts.forward_mode(f)`` is the same function with a custom JVP.
 
   Args:
     z: a floating-point array of any shape (float16, bfloat16, float32, float64) or Python float.

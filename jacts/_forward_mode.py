@@ -56,8 +56,8 @@ def _forward_version(activation: Callable, known: Activation) -> Callable:
 
   forward_version.__qualname__ = f"forward_mode({rule.name})"
   forward_version.__doc__ = (
-      f"jacts.{rule.name} differentiated by a custom JVP from the same rule (forward and reverse "
-      f"mode); takes the same arguments. See jacts.forward_mode."
+    f"jacts.{rule.name} differentiated by a custom JVP from the same rule (forward and reverse "
+    f"mode); takes the same arguments. See jacts.forward_mode."
   )
   return forward_version
 
@@ -96,9 +96,7 @@ def forward_mode(activation: Callable) -> Callable:
     1.0
   """
   if isinstance(activation, functools.partial):
-    return functools.partial(
-        forward_mode(activation.func), *activation.args, **activation.keywords
-    )
+    return functools.partial(forward_mode(activation.func), *activation.args, **activation.keywords)
   if activation in _FORWARD.values():
     return activation
   if activation not in _FORWARD:

@@ -23,6 +23,7 @@ from jax.typing import ArrayLike
 from jacts import _validation
 from jacts._activations import sigmoid, tanh
 from jacts._derivative import derivative, known_activation
+from jacts._forward_mode import forward_mode, is_forward_mode
 
 Gradients = Literal["manual", "autodiff"]
 
@@ -461,7 +462,9 @@ def _forward_columns(params: Params, Xt: jax.Array, activation: Callable) -> Cac
     Z2 = jnp.sum(params.W2.T * A1, axis=0, keepdims=True) + params.b2[:, None]
   else:
     Z2 = _matmul(params.W2, A1) + params.b2[:, None]
-  return Cache(Z1, A1, Z2, sigmoid(Z2))
+  # The output layer follows the hidden layer's mode, so forward mode reaches the whole network.
+  output = forward_mode(sigmoid) if is_forward_mode(activation) else sigmoid
+  return Cache(Z1, A1, Z2, output(Z2))
 
 
 def _cost_from_logits(Z2: jax.Array, Yt: jax.Array) -> jax.Array:
