@@ -293,8 +293,61 @@ def fit(
   _check_training(function, optimizer, gradients)
   _check_positive_int(function, "steps", steps, allow_zero=True)
   _check_positive_int(function, "log_every", log_every)
-  return _fit(
+  params, _, costs = _train_steps(
     params,
+    optimizer.init(params),
+    X,
+    Y,
+    optimizer=optimizer,
+    steps=steps,
+    activation=activation,
+    log_every=log_every,
+    gradients=gradients,
+  )
+  return params, costs
+
+
+def train_steps(
+  params: Params,
+  opt_state: optax.OptState,
+  X: ArrayLike,
+  Y: ArrayLike,
+  *,
+  optimizer: optax.GradientTransformation,
+  steps: int,
+  activation: Callable = tanh,
+  log_every: int = 1000,
+  gradients: Gradients = "manual",
+) -> tuple[Params, optax.OptState, jax.Array]:
+  """:func:`fit` that starts from, and returns, the optimizer's state: training in chunks.
+
+  Calling it n times with ``steps=k`` gives the same parameters as one call with ``steps=n*k``
+  (and, when k is a multiple of ``log_every``, the same cost log, in pieces): for progress
+  reports or checkpoints between chunks, with one compilation for all of them.
+
+  Returns:
+    ``(params, opt_state, costs)``, with costs as for :func:`fit`.
+
+  Example:
+    >>> import optax, jacts.shallow as shallow
+    >>> from jacts.datasets import planar_flower
+    >>> X, Y = planar_flower()
+    >>> params, optimizer = shallow.lecture_params(2, 4, 1), optax.adam(0.01)
+    >>> opt_state = optimizer.init(params)
+    >>> for _ in range(2):
+    ...   params, opt_state, costs = shallow.train_steps(
+    ...       params, opt_state, X, Y, optimizer=optimizer, steps=1000)
+    >>> print([f"{c:.4f}" for c in costs])
+    ['0.2856']
+  """
+  function = "jacts.shallow.train_steps"
+  X, Y = _checked(function, params, X, Y, activation)
+  _check_training(function, optimizer, gradients)
+  _check_positive_int(function, "steps", steps, allow_zero=True)
+  _check_positive_int(function, "log_every", log_every)
+  return _train_steps(
+    params,
+    opt_state,
     X,
     Y,
     optimizer=optimizer,
@@ -555,7 +608,7 @@ def _training_loop(step, state, steps: int, log_every: int, *, unroll: int):
 
 
 @functools.partial(jax.jit, static_argnames=_FIT_STATIC)
-def _fit(params, X, Y, *, optimizer, steps, activation, log_every, gradients):
+def _train_steps(params, opt_state, X, Y, *, optimizer, steps, activation, log_every, gradients):
   update = functools.partial(
     _update, optimizer=optimizer, activation=activation, gradients=gradients
   )
@@ -565,9 +618,8 @@ def _fit(params, X, Y, *, optimizer, steps, activation, log_every, gradients):
     params, opt_state, J = update(*state, Xt_and_ones, Yt)
     return (params, opt_state), J
 
-  state = (params, optimizer.init(params))
-  (params, _), costs = _training_loop(step, state, steps, log_every, unroll=4)
-  return params, costs
+  (params, opt_state), costs = _training_loop(step, (params, opt_state), steps, log_every, unroll=4)
+  return params, opt_state, costs
 
 
 @functools.partial(jax.jit, static_argnames=_FIT_STATIC)

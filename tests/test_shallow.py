@@ -316,3 +316,19 @@ def test_fit_many_refuses_networks_that_do_not_share_the_data():
     )
   with pytest.raises(ValueError, match=r"`networks` must be a non-empty sequence of Params"):
     shallow.fit_many([], X, Y, optimizer=optax.sgd(1.0), steps=1)
+
+
+def test_train_steps_in_chunks_equals_one_fit_optimizer_state_included():
+  params, optimizer = random_params(), optax.adam(0.02)
+  opt_state = optimizer.init(params)
+  chunk_costs = []
+  chunked = params
+  for _ in range(3):
+    chunked, opt_state, costs = shallow.train_steps(
+      chunked, opt_state, X, Y, optimizer=optimizer, steps=200, log_every=100
+    )
+    chunk_costs.append(costs)
+  whole, whole_costs = shallow.fit(params, X, Y, optimizer=optimizer, steps=600, log_every=100)
+  np.testing.assert_array_equal(jnp.concatenate(chunk_costs), whole_costs)
+  for got, want in zip(chunked, whole, strict=True):
+    np.testing.assert_array_equal(got, want)
