@@ -164,7 +164,7 @@ def cost(params: Params, X: ArrayLike, Y: ArrayLike, *, activation: Callable = t
     0.693048
   """
   X, Y = _checked("jacts.shallow.cost", params, X, Y, activation)
-  return _cost_columns(params, X.T, Y.T, activation)
+  return _cost_columns(params, _batch(X, Y), activation)
 
 
 def backward(
@@ -209,7 +209,7 @@ def backward(
   X, Y = _checked("jacts.shallow.backward", params, X, Y, activation)
   _check_cache(params, cache, X)
   columns = Cache(*(c.T for c in cache))
-  return _gradients_columns(params, columns, _with_ones_row(X.T), Y.T, activation)
+  return _gradients_columns(params, columns, _batch(X, Y), activation)
 
 
 def predict(params: Params, X: ArrayLike, *, activation: Callable = tanh) -> jax.Array:
@@ -520,15 +520,41 @@ def _forward_columns(params: Params, Xt: jax.Array, activation: Callable) -> Cac
   return Cache(Z1, A1, Z2, output(Z2))
 
 
-def _cost_from_logits(Z2: jax.Array, Yt: jax.Array) -> jax.Array:
+class _Batch(NamedTuple):
+  """The training data in column layout, built once per training run."""
+
+  Xt_and_ones: jax.Array  # shape=(n_x + 1, m): [X; 1].
+  Yt: jax.Array  # shape=(n_y, m).
+  # Data-parallel training pads m to a multiple of the device count: then mask is 1 for the
+  # count real examples and 0 for the padding, which must not count in sums or means.
+  mask: jax.Array | None = None  # shape=(1, m).
+  count: int | None = None
+
+  @property
+  def Xt(self) -> jax.Array:
+    return self.Xt_and_ones[:-1]
+
+  @property
+  def m(self) -> int:
+    return self.Yt.shape[1] if self.count is None else self.count
+
+  def masked(self, per_example: jax.Array) -> jax.Array:
+    return per_example if self.mask is None else per_example * self.mask
+
+
+def _batch(X: jax.Array, Y: jax.Array, mask=None, count=None) -> _Batch:
+  return _Batch(_with_ones_row(X.T), Y.T, mask, count)
+
+
+def _cost_from_logits(Z2: jax.Array, batch: _Batch) -> jax.Array:
   # -[y log(sigmoid(z)) + (1 - y) log(1 - sigmoid(z))] = softplus(z) - y z, finite for all z.
-  return jnp.sum(jax.nn.softplus(Z2) - Yt * Z2) / Z2.shape[1]
+  return jnp.sum(batch.masked(jax.nn.softplus(Z2) - batch.Yt * Z2)) / batch.m
 
 
-def _cost_columns(params: Params, Xt: jax.Array, Yt: jax.Array, activation: Callable):
-  Z1 = _matmul(params.W1, Xt) + params.b1[:, None]
+def _cost_columns(params: Params, batch: _Batch, activation: Callable):
+  Z1 = _matmul(params.W1, batch.Xt) + params.b1[:, None]
   Z2 = _matmul(params.W2, activation(Z1)) + params.b2[:, None]
-  return _cost_from_logits(Z2, Yt)
+  return _cost_from_logits(Z2, batch)
 
 
 def _hidden_derivative(activation: Callable, cache: Cache) -> jax.Array:
@@ -538,42 +564,40 @@ def _hidden_derivative(activation: Callable, cache: Cache) -> jax.Array:
   return derivative(activation)(cache.Z1)
 
 
-def _gradients_columns(
-  params: Params, cache: Cache, Xt_and_ones: jax.Array, Yt: jax.Array, activation: Callable
-) -> Params:
-  """The lecture's backprop, in its own notation; ``Xt_and_ones`` is [X; 1], (n_x + 1, m)."""
-  m = Yt.shape[1]
-  dZ2 = cache.A2 - Yt
+def _gradients_columns(params: Params, cache: Cache, batch: _Batch, activation: Callable) -> Params:
+  """The lecture's backprop, in its own notation."""
+  m = batch.m
+  dZ2 = batch.masked(cache.A2 - batch.Yt)
   if _output_layer_as_reductions(params, activation):
     dW2 = jnp.sum(dZ2 * cache.A1, axis=1)[None, :] / m
   else:
     dW2 = dZ2 @ cache.A1.T / m
   db2 = jnp.sum(dZ2, axis=1) / m
   dZ1 = _matmul(params.W2.T, dZ2) * _hidden_derivative(activation, cache)
-  dW1_db1 = dZ1 @ Xt_and_ones.T / m
+  dW1_db1 = dZ1 @ batch.Xt_and_ones.T / m
   return Params(dW1_db1[:, :-1], dW1_db1[:, -1], dW2, db2)
 
 
-def _cost_and_gradients(params, Xt_and_ones, Yt, activation, gradients):
-  Xt = Xt_and_ones[:-1]
+def _cost_and_gradients(params, batch: _Batch, activation, gradients):
   if gradients == "autodiff":
-    return jax.value_and_grad(_cost_columns)(params, Xt, Yt, activation)
-  cache = _forward_columns(params, Xt, activation)
-  J = _cost_from_logits(cache.Z2, Yt)
-  return J, _gradients_columns(params, cache, Xt_and_ones, Yt, activation)
+    return jax.value_and_grad(_cost_columns)(params, batch, activation)
+  cache = _forward_columns(params, batch.Xt, activation)
+  J = _cost_from_logits(cache.Z2, batch)
+  return J, _gradients_columns(params, cache, batch, activation)
 
 
 def _predict_columns(params: Params, Xt: jax.Array, activation: Callable) -> jax.Array:
   return (_forward_columns(params, Xt, activation).A2 > 0.5).astype(jnp.int32)
 
 
-def _update(params, opt_state, Xt_and_ones, Yt, *, optimizer, activation, gradients):
-  J, grads = _cost_and_gradients(params, Xt_and_ones, Yt, activation, gradients)
+def _update(params, opt_state, batch: _Batch, *, optimizer, activation, gradients):
+  J, grads = _cost_and_gradients(params, batch, activation, gradients)
   updates, opt_state = optimizer.update(grads, opt_state, params)
   return optax.apply_updates(params, updates), opt_state, J
 
 
 _FIT_STATIC = ("optimizer", "steps", "activation", "log_every", "gradients")
+_TRAIN_STATIC = (*_FIT_STATIC, "count")
 
 
 @functools.partial(jax.jit, static_argnames=("optimizer", "activation", "gradients"))
@@ -581,7 +605,7 @@ def _train_step(params, opt_state, X, Y, *, optimizer, activation, gradients):
   update = functools.partial(
     _update, optimizer=optimizer, activation=activation, gradients=gradients
   )
-  return update(params, opt_state, _with_ones_row(X.T), Y.T)
+  return update(params, opt_state, _batch(X, Y))
 
 
 def _training_loop(step, state, steps: int, log_every: int, *, unroll: int):
@@ -607,15 +631,18 @@ def _training_loop(step, state, steps: int, log_every: int, *, unroll: int):
   return steps_without_cost(state, steps % log_every), costs
 
 
-@functools.partial(jax.jit, static_argnames=_FIT_STATIC)
-def _train_steps(params, opt_state, X, Y, *, optimizer, steps, activation, log_every, gradients):
+@functools.partial(jax.jit, static_argnames=_TRAIN_STATIC)
+def _train_steps(
+  params, opt_state, X, Y, mask=None, *, optimizer, steps, activation, log_every, gradients,
+  count=None,
+):  # fmt: skip
   update = functools.partial(
     _update, optimizer=optimizer, activation=activation, gradients=gradients
   )
-  Xt_and_ones, Yt = _with_ones_row(X.T), Y.T  # Once, outside the loop.
+  batch = _batch(X, Y, mask, count)  # Once, outside the loop.
 
   def step(state):
-    params, opt_state, J = update(*state, Xt_and_ones, Yt)
+    params, opt_state, J = update(*state, batch)
     return (params, opt_state), J
 
   (params, opt_state), costs = _training_loop(step, (params, opt_state), steps, log_every, unroll=4)
@@ -628,11 +655,11 @@ def _fit_groups(groups, X, Y, *, optimizer, steps, activation, log_every, gradie
   update = functools.partial(
     _update, optimizer=optimizer, activation=activation, gradients=gradients
   )
-  batched_update = jax.vmap(update, in_axes=(0, 0, None, None))
-  Xt_and_ones, Yt = _with_ones_row(X.T), Y.T
+  batched_update = jax.vmap(update, in_axes=(0, 0, None))
+  batch = _batch(X, Y)
 
   def step(state):
-    updated = [batched_update(params, opt_state, Xt_and_ones, Yt) for params, opt_state in state]
+    updated = [batched_update(params, opt_state, batch) for params, opt_state in state]
     return tuple((p, s) for p, s, _ in updated), tuple(J for _, _, J in updated)
 
   state = tuple((params, jax.vmap(optimizer.init)(params)) for params in groups)
