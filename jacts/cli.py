@@ -94,24 +94,23 @@ def _build_parser() -> argparse.ArgumentParser:
   return parser
 
 
-def _positive_int(text: str) -> int:
-  try:
-    value = int(text)
-  except ValueError:
-    raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-  if value < 1:
-    raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-  return value
+def _positive(convert, expected: str):
+  """An argparse type: ``convert(text)``, refused unless finite and > 0."""
+
+  def parse(text: str):
+    try:
+      value = convert(text)
+    except ValueError:
+      value = None
+    if value is None or not (value > 0 and math.isfinite(value)):
+      raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+    return value
+
+  return parse
 
 
-def _positive_float(text: str) -> float:
-  try:
-    value = float(text)
-  except ValueError:
-    raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-  if not (value > 0 and math.isfinite(value)):
-    raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-  return value
+_positive_int = _positive(int, "a positive integer")
+_positive_float = _positive(float, "a positive number")
 
 
 def _writable(path: str) -> pathlib.Path:

@@ -75,9 +75,7 @@ def fit(
   if not isinstance(mesh, Mesh):
     raise TypeError(f"`{function}`: `mesh` must be a jax.sharding.Mesh; got {type(mesh).__name__}.")
   shallow._check_params(function, params)
-  shallow._check_training(function, optimizer, gradients)
-  shallow._check_positive_int(function, "steps", steps, allow_zero=True)
-  shallow._check_positive_int(function, "log_every", log_every)
+  shallow._check_training(function, optimizer, gradients, steps=steps, log_every=log_every)
   rows = NamedSharding(mesh, P(mesh.axis_names, None))
   columns = NamedSharding(mesh, P(None, mesh.axis_names))
   replicated = NamedSharding(mesh, P())

@@ -290,9 +290,7 @@ def fit(
   """
   function = "jacts.shallow.fit"
   X, Y = _checked(function, params, X, Y, activation)
-  _check_training(function, optimizer, gradients)
-  _check_positive_int(function, "steps", steps, allow_zero=True)
-  _check_positive_int(function, "log_every", log_every)
+  _check_training(function, optimizer, gradients, steps=steps, log_every=log_every)
   params, _, costs = _train_steps(
     params,
     optimizer.init(params),
@@ -342,9 +340,7 @@ def train_steps(
   """
   function = "jacts.shallow.train_steps"
   X, Y = _checked(function, params, X, Y, activation)
-  _check_training(function, optimizer, gradients)
-  _check_positive_int(function, "steps", steps, allow_zero=True)
-  _check_positive_int(function, "log_every", log_every)
+  _check_training(function, optimizer, gradients, steps=steps, log_every=log_every)
   return _train_steps(
     params,
     opt_state,
@@ -445,9 +441,7 @@ def fit_many(
     _check_params(function, params)
   _check_same_layout(function, networks)
   X, Y = _checked(function, networks[0], X, Y, activation)
-  _check_training(function, optimizer, gradients)
-  _check_positive_int(function, "steps", steps, allow_zero=True)
-  _check_positive_int(function, "log_every", log_every)
+  _check_training(function, optimizer, gradients, steps=steps, log_every=log_every)
   sizes = sorted({params.W1.shape[0] for params in networks})
   members = [[i for i, p in enumerate(networks) if p.W1.shape[0] == n_h] for n_h in sizes]
   groups = tuple(
@@ -552,9 +546,8 @@ def _cost_from_logits(Z2: jax.Array, batch: _Batch) -> jax.Array:
 
 
 def _cost_columns(params: Params, batch: _Batch, activation: Callable):
-  Z1 = _matmul(params.W1, batch.Xt) + params.b1[:, None]
-  Z2 = _matmul(params.W2, activation(Z1)) + params.b2[:, None]
-  return _cost_from_logits(Z2, batch)
+  # A2 is not used here; XLA drops it.
+  return _cost_from_logits(_forward_columns(params, batch.Xt, activation).Z2, batch)
 
 
 def _hidden_derivative(activation: Callable, cache: Cache) -> jax.Array:
@@ -753,7 +746,8 @@ def _check_cache(params, cache, X):
     )
 
 
-def _check_training(function, optimizer, gradients):
+def _check_training(function, optimizer, gradients, *, steps=None, log_every=None):
+  """Checks the training options given (steps and log_every only where not None)."""
   if not isinstance(optimizer, optax.GradientTransformation):
     raise TypeError(
       f"`{function}`: `optimizer` must be an optax.GradientTransformation (e.g. "
@@ -763,6 +757,10 @@ def _check_training(function, optimizer, gradients):
     raise ValueError(
       f"`{function}`: `gradients` must be 'manual' or 'autodiff'; got {gradients!r}."
     )
+  if steps is not None:
+    _check_positive_int(function, "steps", steps, allow_zero=True)
+  if log_every is not None:
+    _check_positive_int(function, "log_every", log_every)
 
 
 def _check_positive_int(function, name, value, *, allow_zero=False):

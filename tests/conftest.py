@@ -1,6 +1,10 @@
 import jax
 import pytest
 
+# A script run in its own process (it sets XLA_FLAGS and x64 for that process): never import it
+# here, not even to look for doctests.
+collect_ignore = ["parallel_checks.py"]
+
 
 @pytest.fixture
 def x64():
