@@ -109,7 +109,20 @@ def save(path: str | os.PathLike, model: Model) -> None:
 
 
 def load(path: str | os.PathLike) -> Model:
-  """Reads and validates a model written by :func:`save`; raises :class:`ModelFileError`."""
+  """Reads a model written by :func:`save`, checking every field, shape and value.
+
+  Raises:
+    ModelFileError: with a one-line reason, for a missing, corrupt or mismatched file.
+
+  Example:
+    >>> import tempfile, pathlib, jacts.shallow as shallow
+    >>> from jacts import models
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "model.npz"
+    >>> models.save(path, models.Model(shallow.lecture_params(2, 4, 1), "relu"))
+    >>> model = models.load(path)
+    >>> model.activation, model.derivative_at_zero
+    ('relu', 1.0)
+  """
   path = pathlib.Path(path)
   if path.is_file() and not zipfile.is_zipfile(path):
     raise ModelFileError(f"{path}: not a jacts model file (not an .npz archive)")

@@ -1,0 +1,24 @@
+"""The public API is what jacts.__all__ lists, and every public function documents itself."""
+
+import inspect
+
+import jacts
+
+
+def test_all_lists_exactly_the_public_names():
+  public = {name for name in dir(jacts) if not name.startswith("_")}
+  assert public == set(jacts.__all__)
+
+
+def test_every_public_function_has_a_docstring_with_an_example():
+  modules = [jacts, jacts.shallow, jacts.parallel, jacts.models, jacts.datasets]
+  for module in modules:
+    for name, value in vars(module).items():
+      if name.startswith("_") or not inspect.isfunction(value):
+        continue
+      if value.__module__.split(".")[0] != "jacts" or value.__module__ == "jacts.plotting":
+        continue
+      doc = inspect.getdoc(value) or ""
+      assert doc, f"{module.__name__}.{name} has no docstring"
+      if module is not jacts.datasets and value.__module__ == module.__name__:
+        assert ">>>" in doc, f"{module.__name__}.{name} has no example"
