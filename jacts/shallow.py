@@ -20,7 +20,6 @@ import numpy as np
 import optax
 from jax.typing import ArrayLike
 
-from jacts import _validation
 from jacts._activations import sigmoid, tanh
 from jacts._derivative import derivative, known_activation
 from jacts._forward_mode import forward_mode, is_forward_mode
@@ -670,13 +669,14 @@ def _checked(function, params, X, Y, activation, *, check_values=True):
   n_x = params.W1.shape[1]
   n_y = params.W2.shape[0]
   dtype = params.W1.dtype
-  X = _validation.floating_array(function, "X", X) if _is_floating(X) else _numeric(function, X)
+  X = _numeric(function, X)
   if X.ndim != 2 or X.shape[1] != n_x:
     raise ValueError(
       f"`{function}`: `X` must have shape (m, n_x) = (m, {n_x}), one example per row "
       f"(n_x from `params.W1`); got shape {X.shape}."
     )
-  if check_values and _is_concrete(X) and not np.all(np.isfinite(np.asarray(X))):
+  # Value checks run on the device: one reduction and one boolean to the host, not the data.
+  if check_values and _is_concrete(X) and not bool(jnp.all(jnp.isfinite(X))):
     raise ValueError(f"`{function}`: `X` must be finite; got NaN or infinite values.")
   X = X.astype(dtype)
   if Y is None:
@@ -694,10 +694,9 @@ def _checked(function, params, X, Y, activation, *, check_values=True):
       f"`{function}`: `X` and `Y` must have the same number of rows (examples); got "
       f"{X.shape[0]} and {Y.shape[0]}."
     )
-  if check_values and _is_concrete(Y):
+  if check_values and _is_concrete(Y) and not bool(jnp.all((Y == 0) | (Y == 1))):
     labels = np.unique(np.asarray(Y))
-    if not np.all((labels == 0) | (labels == 1)):
-      raise ValueError(f"`{function}`: `Y` must hold labels 0 and 1 only; got {_preview(labels)}.")
+    raise ValueError(f"`{function}`: `Y` must hold labels 0 and 1 only; got {_preview(labels)}.")
   return X, Y.astype(dtype)
 
 
@@ -781,11 +780,6 @@ def _numeric(function, x):
   ):
     raise TypeError(f"`{function}`: expected a real numeric array; got dtype {dtype}.")
   return jnp.asarray(x)
-
-
-def _is_floating(x) -> bool:
-  dtype = getattr(x, "dtype", None)
-  return dtype is not None and jnp.issubdtype(dtype, jnp.floating)
 
 
 def _is_concrete(x) -> bool:
