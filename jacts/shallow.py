@@ -262,7 +262,8 @@ def fit(
 
   The program is compiled once per (shapes, dtype, optimizer, steps, activation, log_every,
   gradients); a second call with the same ones reuses it. Computation is in the parameters'
-  dtype: X and Y are converted to it.
+  dtype: X and Y are converted to it. (In bfloat16, plain gradient descent stalls once the
+  updates fall below the parameters' 8-bit precision: keep float32 parameters for training.)
 
   Args:
     params: the initial parameters.

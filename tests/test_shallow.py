@@ -332,3 +332,15 @@ def test_train_steps_in_chunks_equals_one_fit_optimizer_state_included():
   np.testing.assert_array_equal(jnp.concatenate(chunk_costs), whole_costs)
   for got, want in zip(chunked, whole, strict=True):
     np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("dtype", [jnp.float16, jnp.bfloat16, jnp.float32], ids=str)
+def test_half_precision_parameters_train_and_keep_their_dtype(dtype):
+  params = shallow.lecture_params(2, 4, 1, dtype=dtype)
+  trained, costs = shallow.fit(params, X, Y, optimizer=optax.sgd(1.2), steps=2000, log_every=500)
+  assert {p.dtype for p in trained} == {jnp.dtype(dtype)}
+  assert costs.dtype == dtype
+  assert float(costs[-1]) < 0.5 * float(costs[0])
+  A2, cache = shallow.forward(trained, X)
+  assert A2.dtype == dtype
+  assert {g.dtype for g in shallow.backward(trained, cache, X, Y)} == {jnp.dtype(dtype)}
