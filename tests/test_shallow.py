@@ -344,3 +344,17 @@ def test_half_precision_parameters_train_and_keep_their_dtype(dtype):
   A2, cache = shallow.forward(trained, X)
   assert A2.dtype == dtype
   assert {g.dtype for g in shallow.backward(trained, cache, X, Y)} == {jnp.dtype(dtype)}
+
+
+def test_concrete_data_captured_by_a_jitted_function_is_still_checked_and_used():
+  params = random_params()
+  inputs, labels = jnp.asarray(X), jnp.asarray(Y)
+
+  @jax.jit
+  def captured_cost(params):
+    return shallow.cost(params, inputs, labels)
+
+  assert captured_cost(params) == pytest.approx(float(shallow.cost(params, X, Y)), rel=1e-6)
+  bad = labels.at[0, 0].set(3.0)
+  with pytest.raises(ValueError, match=r"`Y` must hold labels 0 and 1 only"):
+    jax.jit(lambda p: shallow.cost(p, inputs, bad))(params)
