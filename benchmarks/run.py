@@ -45,6 +45,24 @@ def median_seconds(run, repeats: int) -> float:
   return statistics.median(times)
 
 
+def interleaved_medians(runs: dict, rounds: int, per_round: int = 3) -> dict:
+  """Median seconds of each ``runs[label]()``, the labels taking turns round after round.
+
+  Taking turns spreads drift in the machine's load over all of them; within a round each gets
+  one untimed call first, because the first call after another program pays for that program's
+  memory (measured: up to 14 ms on a 21 ms kernel).
+  """
+  samples = {label: [] for label in runs}
+  for _ in range(rounds):
+    for label, run in runs.items():
+      run()
+      for _ in range(per_round):
+        start = time.perf_counter()
+        run()
+        samples[label].append(time.perf_counter() - start)
+  return {label: statistics.median(times) for label, times in samples.items()}
+
+
 def blocking(function, *args, **kwargs):
   return lambda: jax.block_until_ready(function(*args, **kwargs))
 
@@ -251,7 +269,7 @@ def activations(report: Report, quick: bool) -> None:
   key_z, key_g = jax.random.split(jax.random.key(1))
   z = 4 * jax.random.normal(key_z, (size,), jnp.float32)
   cotangent = jax.random.normal(key_g, (size,), jnp.float32)
-  repeats = 3 if quick else 15
+  repeats = 1 if quick else 7
   references = {
     "sigmoid": (jacts.sigmoid, jax.nn.sigmoid, jacts.naive.sigmoid),
     "tanh": (jacts.tanh, jnp.tanh, jacts.naive.tanh),
@@ -259,10 +277,12 @@ def activations(report: Report, quick: bool) -> None:
     "leaky_relu": (jacts.leaky_relu, jax.nn.leaky_relu, jacts.naive.leaky_relu),
   }
   for name, functions in references.items():
-    times = {}
-    for label, f in zip(("jacts", "jax.nn", "naive"), functions, strict=True):
+    labels = ("jacts", "jax.nn", "naive")
+    runs = {}
+    for label, f in zip(labels, functions, strict=True):
       vjp = jax.jit(lambda z, g, f=f: jax.vjp(f, z)[1](g)[0])
-      times[label] = median_seconds(blocking(vjp, z, cotangent), repeats)
+      runs[label] = blocking(vjp, z, cotangent)
+    times = interleaved_medians(runs, rounds=repeats)
     ratio = times["jacts"] / times["jax.nn"]
     report.add(section, f"{name}: jacts", times["jacts"] * 1e3, "ms")
     report.add(section, f"{name}: jax.nn / jacts", times["jax.nn"] * 1e3, "ms",
