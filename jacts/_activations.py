@@ -86,7 +86,7 @@ def _prepare_leaky_relu(
   slope = _validation.negative_slope(function, negative_slope, z)
   if isinstance(negative_slope, Real):
     lowest, highest = sorted((float(negative_slope), 1.0))
-  else:  # A traced slope has no value to check against before tracing.
+  else:  # An array slope (traced, or on a device) is not read on the host to check it.
     lowest, highest = -math.inf, math.inf
   at_zero = _validation.derivative_at_zero(function, derivative_at_zero, lowest, highest)
   return Prepared(z, (slope,), at_zero)
