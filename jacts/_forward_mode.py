@@ -12,6 +12,7 @@ import jax
 import jax.numpy as jnp
 
 from jacts._activations import ACTIVATIONS, Activation
+from jacts._derivative import known_activation
 from jacts._rules import Rule
 
 
@@ -97,13 +98,8 @@ def forward_mode(activation: Callable) -> Callable:
   """
   if isinstance(activation, functools.partial):
     return functools.partial(forward_mode(activation.func), *activation.args, **activation.keywords)
-  if activation in _FORWARD.values():
-    return activation
-  if activation not in _FORWARD:
-    from jacts._derivative import known_activation  # Raises the shared error message.
-
-    known_activation(activation)
-  return _FORWARD[activation]
+  known_activation(activation)  # Raises the shared error for anything else.
+  return _FORWARD.get(activation, activation)  # A forward-mode version maps to itself.
 
 
 def is_forward_mode(activation: Callable) -> bool:

@@ -16,7 +16,8 @@ import sys
 
 import numpy as np
 
-ACTIVATION_NAMES = ("tanh", "sigmoid", "relu", "leaky_relu")
+from jacts.models import ACTIVATIONS
+
 DATASETS = {
   "flower": "planar_flower",
   "circles": "noisy_circles",
@@ -59,7 +60,7 @@ def _build_parser() -> argparse.ArgumentParser:
   train = commands.add_parser("train", help="train the lecture's shallow network")
   train.add_argument("--dataset", choices=list(DATASETS), default="flower")
   train.add_argument("--hidden", type=_positive_int, default=4, help="hidden units (default 4)")
-  train.add_argument("--activation", choices=ACTIVATION_NAMES, default="tanh")
+  train.add_argument("--activation", choices=list(ACTIVATIONS), default="tanh")
   train.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd")
   train.add_argument("--lr", type=_positive_float, default=1.2, help="learning rate (1.2)")
   train.add_argument("--steps", type=_positive_int, default=10_000)
@@ -122,8 +123,9 @@ def _writable(path: str) -> pathlib.Path:
 
 
 def _train(args) -> int:
-  outputs = [_writable(p) for p in (args.save, args.plot, args.plot_costs) if p]
-  del outputs  # Checked early; written below.
+  for path in (args.save, args.plot, args.plot_costs):
+    if path:
+      _writable(path)  # Before training, so that a typo does not waste the run.
   if args.plot or args.plot_costs:
     _pyplot()  # Fail before training if matplotlib is missing.
   import jax
@@ -134,14 +136,15 @@ def _train(args) -> int:
 
   from jacts import datasets, models, shallow
 
-  X, Y = getattr(datasets, DATASETS[args.dataset])()
   dtype = jnp.dtype(args.dtype)
+  X, Y = (jnp.asarray(a, dtype) for a in getattr(datasets, DATASETS[args.dataset])())  # Once.
+  n_x = X.shape[1]
   if args.init == "lecture":
-    params = shallow.lecture_params(2, args.hidden, 1, seed=2 if args.seed is None else args.seed,
-                                    dtype=dtype)  # fmt: skip
+    seed = 2 if args.seed is None else args.seed
+    params = shallow.lecture_params(n_x, args.hidden, 1, seed=seed, dtype=dtype)
   else:
     key = jax.random.key(0 if args.seed is None else args.seed)
-    params = shallow.init_params(key, 2, args.hidden, 1, dtype=dtype)
+    params = shallow.init_params(key, n_x, args.hidden, 1, dtype=dtype)
   model = models.Model(params, args.activation)
   activation = model.activation_function()
   optimizer = {"sgd": optax.sgd, "adam": optax.adam}[args.optimizer](args.lr)
@@ -238,8 +241,6 @@ def _check(args) -> int:
 
   import jacts
 
-  activations = [jacts.sigmoid, jacts.tanh, jacts.relu, jacts.leaky_relu]
-  naive = [jacts.naive.sigmoid, jacts.naive.tanh, jacts.naive.relu, jacts.naive.leaky_relu]
   grid = np.linspace(-30.0, 30.0, 60_001)
   grid = jnp.asarray(grid[grid != 0])
   away_from_zero = jnp.asarray(np.r_[np.linspace(-8, -0.01, 400), np.linspace(0.01, 8, 400)])
@@ -255,21 +256,21 @@ def _check(args) -> int:
   print(header)
   print("-" * len(header))
   all_hold = True
-  for f, g in zip(activations, naive, strict=True):
-    elementwise = lambda h: jax.jit(jax.vmap(jax.grad(h)))  # noqa: E731
-    vjp = elementwise(f)(grid)
-    autodiff_gap = float(jnp.max(jnp.abs(vjp - elementwise(g)(grid))))
+  for name, f in ACTIVATIONS.items():
+    g = getattr(jacts.naive, name)  # The lecture's formula, differentiated by autodiff.
+    f_prime, g_prime = (jax.jit(jax.vmap(jax.grad(h))) for h in (f, g))
+    autodiff_gap = float(jnp.max(jnp.abs(f_prime(grid) - g_prime(grid))))
     finite_differences = (f(away_from_zero + eps) - f(away_from_zero - eps)) / (2 * eps)
-    fd_gap = float(jnp.max(jnp.abs(elementwise(f)(away_from_zero) - finite_differences)))
-    naive_extreme = np.asarray(elementwise(g)(extremes))
-    jacts_finite = bool(jnp.all(jnp.isfinite(elementwise(f)(extremes))))
+    fd_gap = float(jnp.max(jnp.abs(f_prime(away_from_zero) - finite_differences)))
+    naive_extreme = np.asarray(g_prime(extremes))
+    jacts_finite = bool(jnp.all(jnp.isfinite(f_prime(extremes))))
     broken = np.asarray(extremes)[~np.isfinite(naive_extreme)]
     at_zero = float(jax.grad(f)(0.0))
     holds = autodiff_gap <= 1e-12 and fd_gap <= 1e-6 and jacts_finite
     all_hold &= holds
     finite, ok = ("yes" if jacts_finite else "NO"), ("yes" if holds else "NO")
     gaps = f"{autodiff_gap:.2e}", f"{fd_gap:.2e}"
-    print(_row(f.__name__, *gaps, _nan_range(broken), finite, f"{at_zero:g}", ok))
+    print(_row(name, *gaps, _nan_range(broken), finite, f"{at_zero:g}", ok))
   print("\ng_prime(0): the lecture's convention (ReLU: 1; derivative_at_zero=0.0 gives 0);")
   print("autodiff of max(0, z) gives 0.5 there.")
   print("All rows hold." if all_hold else "Some rows do NOT hold.")
@@ -299,10 +300,8 @@ def _plot(args) -> int:
   import jacts
 
   z = jnp.linspace(-5.0, 5.0, 1001)
-  activations = [jacts.sigmoid, jacts.tanh, jacts.relu, jacts.leaky_relu]
   fig, axes = plt.subplots(2, 4, figsize=(16, 7), layout="constrained", sharex=True)
-  for column, f in enumerate(activations):
-    name = f.__name__
+  for column, (name, f) in enumerate(ACTIVATIONS.items()):
     # Leaky ReLU drawn with slope 0.1: 0.01 would look the same as ReLU at this scale.
     extra = (0.1,) if name == "leaky_relu" else ()
     g_prime = jacts.derivative(f)(z, *extra)

@@ -88,16 +88,15 @@ def fit(
     X, Y = shallow._checked(function, params, X, Y, activation)
     m = X.shape[0]
     padding = (-m) % mesh.size
-    X, Y = np.asarray(X), np.asarray(Y)
     mask, count = None, None
     if padding:
-      X = np.concatenate([X, np.zeros((padding, X.shape[1]), X.dtype)])
-      Y = np.concatenate([Y, np.zeros((padding, Y.shape[1]), Y.dtype)])
-      mask = _place(np.r_[np.ones(m), np.zeros(padding)].astype(X.dtype)[None, :], columns)
-      count = m
+      X = jnp.concatenate([X, jnp.zeros((padding, X.shape[1]), X.dtype)])
+      Y = jnp.concatenate([Y, jnp.zeros((padding, Y.shape[1]), Y.dtype)])
+      real = (jnp.arange(m + padding) < m).astype(X.dtype)[None, :]
+      mask, count = _place(real, columns), m
     X, Y = _place(X, rows), _place(Y, rows)
 
-  params = jax.tree.map(lambda p: _place(np.asarray(p), replicated), params)
+  params = jax.tree.map(lambda p: _place(jnp.asarray(p), replicated), params)
   trained, _, costs = shallow._train_steps(
     params,
     optimizer.init(params),
@@ -114,9 +113,9 @@ def fit(
   return jax.tree.map(_local, trained), _local(costs)
 
 
-def _place(host: np.ndarray, sharding: NamedSharding) -> jax.Array:
-  """Puts this process's part of a host array onto its devices (the other parts stay out)."""
-  return jax.make_array_from_callback(host.shape, sharding, lambda index: host[index])
+def _place(whole: jax.Array, sharding: NamedSharding) -> jax.Array:
+  """Puts this process's part of an array it holds whole onto its devices (and no other part)."""
+  return jax.make_array_from_callback(whole.shape, sharding, lambda index: whole[index])
 
 
 def _local(array: jax.Array) -> jax.Array:

@@ -595,10 +595,10 @@ _TRAIN_STATIC = (*_FIT_STATIC, "count")
 
 @functools.partial(jax.jit, static_argnames=("optimizer", "activation", "gradients"))
 def _train_step(params, opt_state, X, Y, *, optimizer, activation, gradients):
-  update = functools.partial(
-    _update, optimizer=optimizer, activation=activation, gradients=gradients
+  batch = _batch(X, Y)
+  return _update(
+    params, opt_state, batch, optimizer=optimizer, activation=activation, gradients=gradients
   )
-  return update(params, opt_state, _batch(X, Y))
 
 
 def _training_loop(step, state, steps: int, log_every: int, *, unroll: int):
@@ -672,7 +672,7 @@ def _checked(function, params, X, Y, activation, *, check_values=True):
   n_x = params.W1.shape[1]
   n_y = params.W2.shape[0]
   dtype = params.W1.dtype
-  X = _numeric(function, X)
+  X = _numeric(function, "X", X)
   if X.ndim != 2 or X.shape[1] != n_x:
     raise ValueError(
       f"`{function}`: `X` must have shape (m, n_x) = (m, {n_x}), one example per row "
@@ -683,7 +683,7 @@ def _checked(function, params, X, Y, activation, *, check_values=True):
   X = X.astype(dtype)
   if Y is None:
     return X, None
-  Y = _numeric(function, Y)
+  Y = _numeric(function, "Y", Y)
   if Y.ndim == 1 and n_y == 1:
     Y = Y[:, None]
   if Y.ndim != 2 or Y.shape[1] != n_y:
@@ -770,17 +770,19 @@ def _check_positive_int(function, name, value, *, allow_zero=False):
     raise ValueError(f"`{function}`: `{name}` must be an integer >= {lowest}; got {value!r}.")
 
 
-def _numeric(function, x):
+def _numeric(function, argument, x):
   if not hasattr(x, "shape"):
     try:
       x = np.asarray(x)
     except (TypeError, ValueError) as error:
-      raise TypeError(f"`{function}`: expected an array; got {type(x).__name__}.") from error
+      raise TypeError(
+        f"`{function}`: `{argument}` must be an array; got {type(x).__name__}."
+      ) from error
   dtype = np.dtype(x.dtype)
   if not (
     jnp.issubdtype(dtype, jnp.floating) or jnp.issubdtype(dtype, jnp.integer) or dtype == np.bool_
   ):
-    raise TypeError(f"`{function}`: expected a real numeric array; got dtype {dtype}.")
+    raise TypeError(f"`{function}`: `{argument}` must be a real numeric array; got dtype {dtype}.")
   return jnp.asarray(x)
 
 
