@@ -34,6 +34,15 @@ except ImportError:  # The `bench` extra; PyTorch rows are skipped without it.
   torch = None
 
 
+# Each activation: (jacts, jax.nn's, the naive formula differentiated by autodiff).
+REFERENCES = {
+  "sigmoid": (jacts.sigmoid, jax.nn.sigmoid, jacts.naive.sigmoid),
+  "tanh": (jacts.tanh, jnp.tanh, jacts.naive.tanh),
+  "relu": (jacts.relu, jax.nn.relu, jacts.naive.relu),
+  "leaky_relu": (jacts.leaky_relu, jax.nn.leaky_relu, jacts.naive.leaky_relu),
+}
+
+
 def median_seconds(run, repeats: int) -> float:
   """Median wall time of ``run()`` (which must block until done) after one warm-up call."""
   run()
@@ -270,13 +279,7 @@ def activations(report: Report, quick: bool) -> None:
   z = 4 * jax.random.normal(key_z, (size,), jnp.float32)
   cotangent = jax.random.normal(key_g, (size,), jnp.float32)
   repeats = 1 if quick else 7
-  references = {
-    "sigmoid": (jacts.sigmoid, jax.nn.sigmoid, jacts.naive.sigmoid),
-    "tanh": (jacts.tanh, jnp.tanh, jacts.naive.tanh),
-    "relu": (jacts.relu, jax.nn.relu, jacts.naive.relu),
-    "leaky_relu": (jacts.leaky_relu, jax.nn.leaky_relu, jacts.naive.leaky_relu),
-  }
-  for name, functions in references.items():
+  for name, functions in REFERENCES.items():
     labels = ("jacts", "jax.nn", "naive")
     runs = {}
     for label, f in zip(labels, functions, strict=True):
@@ -310,14 +313,8 @@ def memory(report: Report, quick: bool) -> None:
     )
     return compiled.memory_analysis().temp_size_in_bytes
 
-  references = {
-    "sigmoid": (jacts.sigmoid, jax.nn.sigmoid, jacts.naive.sigmoid),
-    "tanh": (jacts.tanh, jnp.tanh, jacts.naive.tanh),
-    "relu": (jacts.relu, jax.nn.relu, jacts.naive.relu),
-    "leaky_relu": (jacts.leaky_relu, jax.nn.leaky_relu, jacts.naive.leaky_relu),
-  }
   mib = 2**20
-  for name, (ours, jax_nn, naive) in references.items():
+  for name, (ours, jax_nn, naive) in REFERENCES.items():
     jacts_bytes = temp_bytes(network_cost, ours)
     shallow_bytes = temp_bytes(lambda p, X, Y, a: shallow.cost(p, X, Y, activation=a), ours)
     nn_bytes = temp_bytes(network_cost, jax_nn)
