@@ -5,6 +5,7 @@ function whose backward pass is exactly the derivative in :data:`jacts._rules.RU
 """
 
 import functools
+import inspect
 import math
 from collections.abc import Callable
 from numbers import Real
@@ -233,6 +234,27 @@ def leaky_relu(
     "jacts.leaky_relu", z, negative_slope, derivative_at_zero=derivative_at_zero
   )
   return _leaky_relu(at_zero, z, slope)
+
+
+def arguments_checker(function: str, activation: Callable) -> Callable[..., None]:
+  """Returns ``check(*args, **kwargs)``: a TypeError naming ``function`` unless ``activation``
+  takes those arguments (for wrappers such as ``jacts.derivative(f)``, whose checks would
+  otherwise fail in a private helper's name)."""
+  signature = inspect.signature(activation)
+  plain = signature.replace(
+    parameters=[p.replace(annotation=p.empty) for p in signature.parameters.values()],
+    return_annotation=signature.empty,
+  )
+
+  def check(*args, **kwargs) -> None:
+    try:
+      signature.bind(*args, **kwargs)
+    except TypeError as error:
+      raise TypeError(
+        f"`{function}` takes the arguments of jacts.{activation.__name__}{plain}; {error}."
+      ) from None
+
+  return check
 
 
 class Activation(NamedTuple):

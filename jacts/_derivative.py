@@ -7,7 +7,7 @@ import jax
 from jax.typing import ArrayLike
 
 from jacts import _validation
-from jacts._activations import ACTIVATIONS, Activation
+from jacts._activations import ACTIVATIONS, Activation, arguments_checker
 
 
 def known_activation(activation: Callable, argument: str = "activation") -> Activation:
@@ -53,8 +53,10 @@ def derivative(activation: Callable) -> Callable[..., jax.Array]:
     return functools.partial(derivative(activation.func), *activation.args, **activation.keywords)
   rule, prepare = known_activation(activation)
   function = f"jacts.derivative(jacts.{rule.name})"
+  check_arguments = arguments_checker(function, activation)
 
   def activation_derivative(z: ArrayLike, *args, **kwargs) -> jax.Array:
+    check_arguments(z, *args, **kwargs)
     z, params, at_zero = prepare(function, z, *args, **kwargs)
     return rule.derivative(z, *params, derivative_at_zero=at_zero)
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import jax
 import jax.numpy as jnp
 
-from jacts._activations import ACTIVATIONS, Activation
+from jacts._activations import ACTIVATIONS, Activation, arguments_checker
 from jacts._derivative import known_activation
 from jacts._rules import Rule
 
@@ -28,7 +28,6 @@ def custom_jvp_from_rule(rule: Rule) -> Callable:
     del derivative_at_zero  # Only the derivative uses it.
     return rule.value(z, *params)
 
-  @f.defjvp
   def _jvp(derivative_at_zero, primals, tangents):
     z, *params = primals
     z_dot, *params_dot = tangents
@@ -37,21 +36,31 @@ def custom_jvp_from_rule(rule: Rule) -> Callable:
       slope = rule.derivative_from_output(a)
     else:
       slope = rule.derivative(z, *params, derivative_at_zero=derivative_at_zero)
-    a_dot = slope * z_dot
+    a_dot = jnp.zeros_like(a) if _is_zero(z_dot) else slope * z_dot
     for d, p_dot in zip(rule.parameter_derivatives, params_dot, strict=True):
-      a_dot = a_dot + d(z, *params) * jnp.broadcast_to(p_dot, z.shape)
+      # A parameter that is not perturbed adds nothing: not d * 0, which is NaN where d is
+      # infinite (d(slope * z)/d slope = z = -inf).
+      if not _is_zero(p_dot):
+        a_dot = a_dot + d(z, *params) * jnp.broadcast_to(p_dot, z.shape)
     return a, a_dot
 
+  f.defjvp(_jvp, symbolic_zeros=True)
   return f
+
+
+def _is_zero(tangent) -> bool:
+  return isinstance(tangent, jax.custom_derivatives.SymbolicZero)
 
 
 def _forward_version(activation: Callable, known: Activation) -> Callable:
   rule, prepare = known
   implementation = custom_jvp_from_rule(rule)
   function = f"jacts.forward_mode(jacts.{rule.name})"
+  check_arguments = arguments_checker(function, activation)
 
   @functools.wraps(activation)
   def forward_version(z, *args, **kwargs):
+    check_arguments(z, *args, **kwargs)
     z, params, at_zero = prepare(function, z, *args, **kwargs)
     return implementation(at_zero, z, *params)
 

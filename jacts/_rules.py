@@ -79,7 +79,10 @@ def _relu_derivative(z, *, derivative_at_zero):
 
 def _leaky_relu(z, negative_slope):
   # Piecewise, as PReLU: equals the lecture's max(slope*z, z) for 0 <= slope <= 1.
-  return jnp.where(z >= 0, z, jnp.broadcast_to(negative_slope, z.shape) * z)
+  slope = jnp.broadcast_to(negative_slope, z.shape)
+  # A zero slope gives 0 at z = -inf, as ReLU does, where 0 * -inf would be NaN.
+  below = jnp.where(jnp.isneginf(z) & (slope == 0), jnp.zeros((), z.dtype), slope * z)
+  return jnp.where(z >= 0, z, below)
 
 
 def _leaky_relu_derivative(z, negative_slope, *, derivative_at_zero):
@@ -88,12 +91,14 @@ def _leaky_relu_derivative(z, negative_slope, *, derivative_at_zero):
 
 def _leaky_relu_slope_derivative(z, negative_slope):
   del negative_slope  # d(slope*z)/dslope = z on the negative side, whatever the slope.
-  return jnp.where(z < 0, z, jnp.zeros((), z.dtype))
+  return jnp.where(z >= 0, jnp.zeros((), z.dtype), z)  # z < 0, and NaN for NaN.
 
 
 def _piecewise_derivative(z, below_zero, derivative_at_zero):
   at_zero = jnp.asarray(derivative_at_zero, z.dtype)
-  return jnp.where(z > 0, jnp.ones((), z.dtype), jnp.where(z < 0, below_zero, at_zero))
+  # NaN compares false everywhere: it falls through to z itself, so NaN in gives NaN out.
+  at_zero_or_nan = jnp.where(z == 0, at_zero, z)
+  return jnp.where(z > 0, jnp.ones((), z.dtype), jnp.where(z < 0, below_zero, at_zero_or_nan))
 
 
 RULES: dict[str, Rule] = {

@@ -12,18 +12,36 @@ import jax.numpy as jnp
 import numpy as np
 
 FLOATING_DTYPES = "float16, bfloat16, float32 or float64"
+# What XLA computes in; NumPy's longdouble, say, is floating but has no JAX dtype.
+FLOATING = frozenset(np.dtype(d) for d in (jnp.float16, jnp.bfloat16, jnp.float32, jnp.float64))
 
 
 def floating_array(function: str, argument: str, x) -> jax.Array:
   """Returns ``x`` as a JAX array, refusing anything that is not real floating point."""
   dtype = _dtype_of(x)
-  if dtype is None or not jnp.issubdtype(dtype, jnp.floating):
+  if dtype not in FLOATING:
     given = type(x).__name__ if dtype is None else str(dtype)
     raise TypeError(
       f"`{function}`: `{argument}` must be a real floating-point array or Python float "
       f"({FLOATING_DTYPES}); got {given}."
     )
   return jnp.asarray(x)
+
+
+def floating_dtype(function: str, argument: str, dtype) -> np.dtype:
+  """Returns ``dtype`` (None: JAX's default float) as a NumPy dtype, refusing all but FLOATING."""
+  if dtype is None:
+    return np.dtype(jnp.result_type(float))
+  try:
+    converted = np.dtype(dtype)
+  except TypeError:
+    converted = None
+  if converted not in FLOATING:
+    given = dtype if converted is None else converted
+    raise TypeError(
+      f"`{function}`: `{argument}` must be a floating dtype ({FLOATING_DTYPES}); got {given}."
+    )
+  return converted
 
 
 def negative_slope(function: str, slope, z: jax.Array) -> jax.Array:
@@ -33,10 +51,12 @@ def negative_slope(function: str, slope, z: jax.Array) -> jax.Array:
       f"`{function}`: `negative_slope` must be a Python float or a floating-point array; "
       f"got {type(slope).__name__}."
     )
+  if isinstance(slope, Real) and not math.isfinite(slope):
+    raise ValueError(f"`{function}`: `negative_slope` must be finite; got {slope}.")
   if not isinstance(slope, Real):
     floating_array(function, "negative_slope", slope)
   slope = jnp.asarray(slope)
-  if not _broadcasts_to(slope.shape, z.shape):
+  if not broadcasts_to(slope.shape, z.shape):
     raise ValueError(
       f"`{function}`: `negative_slope` must have a shape that broadcasts to the shape of `z` "
       f"{z.shape} without changing it; got shape {slope.shape}."
@@ -70,7 +90,7 @@ def _dtype_of(x):
   return None if dtype is None else np.dtype(dtype)
 
 
-def _broadcasts_to(shape: tuple, target: tuple) -> bool:
+def broadcasts_to(shape: tuple, target: tuple) -> bool:
   try:
     return np.broadcast_shapes(shape, target) == target
   except ValueError:

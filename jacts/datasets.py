@@ -5,6 +5,9 @@ float64 with values 0.0 and 1.0, examples as rows. Nothing is downloaded and sci
 needed: each set is drawn from NumPy's generators, so the same seed gives the same data anywhere.
 """
 
+import math
+from numbers import Integral, Real
+
 import numpy as np
 
 
@@ -32,6 +35,7 @@ def planar_flower(seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
     >>> print(X[0].round(6))
     [1.204442 3.576114]
   """
+  _check_integer("planar_flower", "seed", seed, 0, 2**32 - 1)  # RandomState's range.
   rng = np.random.RandomState(seed)
   per_class, petals, radius = 200, 4, 4
   X = np.zeros((2 * per_class, 2))
@@ -56,6 +60,9 @@ def noisy_circles(seed: int = 0, m: int = 200, *, factor: float = 0.5, noise: fl
     >>> X.shape, Y.shape, int(Y.sum())
     ((200, 2), (200, 1), 100)
   """
+  _check_common("noisy_circles", seed, m)
+  _check_real("noisy_circles", "factor", factor)
+  _check_real("noisy_circles", "noise", noise, lowest=0.0)
   rng = np.random.default_rng(seed)
   outer, inner = m // 2, m - m // 2
   angles = np.r_[
@@ -77,6 +84,8 @@ def noisy_moons(seed: int = 0, m: int = 200, *, noise: float = 0.2):
     >>> X.shape, Y.shape, int(Y.sum())
     ((200, 2), (200, 1), 100)
   """
+  _check_common("noisy_moons", seed, m)
+  _check_real("noisy_moons", "noise", noise, lowest=0.0)
   rng = np.random.default_rng(seed)
   upper, lower = m // 2, m - m // 2
   t_upper, t_lower = np.linspace(0, np.pi, upper), np.linspace(0, np.pi, lower)
@@ -99,6 +108,9 @@ def blobs(seed: int = 0, m: int = 200, *, centers: int = 6, spread: float = 1.0)
     >>> X.shape, sorted(set(Y.ravel().tolist()))
     ((200, 2), [0.0, 1.0])
   """
+  _check_common("blobs", seed, m)
+  _check_integer("blobs", "centers", centers, 1)
+  _check_real("blobs", "spread", spread, lowest=0.0)
   rng = np.random.default_rng(seed)
   middles = rng.uniform(-10.0, 10.0, (centers, 2))
   which = np.arange(m) % centers
@@ -118,6 +130,8 @@ def gaussian_quantiles(seed: int = 0, m: int = 200, *, variance: float = 0.5):
     >>> X.shape, int(Y.sum())
     ((200, 2), 100)
   """
+  _check_common("gaussian_quantiles", seed, m)
+  _check_real("gaussian_quantiles", "variance", variance, lowest=0.0, strictly=True)
   rng = np.random.default_rng(seed)
   X = np.sqrt(variance) * rng.standard_normal((m, 2))
   order = np.argsort(np.sum(X**2, axis=1), kind="stable")
@@ -129,3 +143,25 @@ def gaussian_quantiles(seed: int = 0, m: int = 200, *, variance: float = 0.5):
 def _shuffled(rng: np.random.Generator, X: np.ndarray, Y: np.ndarray):
   order = rng.permutation(len(X))
   return X[order], Y[order]
+
+
+def _check_common(function: str, seed, m) -> None:
+  _check_integer(function, "seed", seed, 0)
+  _check_integer(function, "m", m, 1)
+
+
+def _check_integer(function: str, name: str, value, lowest: int, highest: float = math.inf):
+  if isinstance(value, bool) or not isinstance(value, Integral) or not lowest <= value <= highest:
+    bounds = f">= {lowest}" if highest == math.inf else f"in [{lowest}, {highest}]"
+    raise ValueError(
+      f"`jacts.datasets.{function}`: `{name}` must be an integer {bounds}; got {value!r}."
+    )
+
+
+def _check_real(function: str, name: str, value, *, lowest=-math.inf, strictly=False) -> None:
+  is_number = isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
+  if not is_number or value < lowest or (strictly and value == lowest):
+    bound = "" if lowest == -math.inf else f" {'>' if strictly else '>='} {lowest:g}"
+    raise ValueError(
+      f"`jacts.datasets.{function}`: `{name}` must be a finite number{bound}; got {value!r}."
+    )

@@ -75,7 +75,8 @@ def fit(
   if not isinstance(mesh, Mesh):
     raise TypeError(f"`{function}`: `mesh` must be a jax.sharding.Mesh; got {type(mesh).__name__}.")
   shallow._check_params(function, params)
-  shallow._check_training(function, optimizer, gradients, steps=steps, log_every=log_every)
+  shallow._check_training(function, optimizer, gradients)
+  shallow._check_schedule(function, steps, log_every)
   rows = NamedSharding(mesh, P(mesh.axis_names, None))
   columns = NamedSharding(mesh, P(None, mesh.axis_names))
   replicated = NamedSharding(mesh, P())
@@ -97,7 +98,7 @@ def fit(
     X, Y = _place(X, rows), _place(Y, rows)
 
   params = jax.tree.map(lambda p: _place(jnp.asarray(p), replicated), params)
-  trained, _, costs = shallow._train_steps(
+  trained, _, costs, divergence = shallow._train_steps(
     params,
     optimizer.init(params),
     X,
@@ -110,6 +111,7 @@ def fit(
     gradients=gradients,
     count=count,
   )
+  shallow._warn_if_diverged(function, _local(divergence), log_every)
   return jax.tree.map(_local, trained), _local(costs)
 
 
@@ -146,6 +148,9 @@ def _check_global(function, params, X, Y, device_count, activation):
       f"`{function}`: `X` and `Y` must have the same number of rows (examples); got "
       f"{X.shape[0]} and {Y.shape[0]}."
     )
+  if X.shape[0] == 0:
+    raise ValueError(f"`{function}`: `X` must hold at least one example; got shape {X.shape}.")
+  shallow._check_activation_parameters(function, activation, X.shape[0], params.W1.shape[0])
   if X.shape[0] % device_count:
     raise ValueError(
       f"`{function}`: a global `X` of {X.shape[0]} rows cannot be split evenly over "

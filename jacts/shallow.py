@@ -11,6 +11,8 @@ loop as one compiled program.
 """
 
 import functools
+import inspect
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Literal, NamedTuple
 
@@ -20,6 +22,7 @@ import numpy as np
 import optax
 from jax.typing import ArrayLike
 
+from jacts import _validation
 from jacts._activations import sigmoid, tanh
 from jacts._derivative import derivative, known_activation
 from jacts._forward_mode import forward_mode, is_forward_mode
@@ -43,6 +46,26 @@ class Cache(NamedTuple):
   A1: jax.Array  # shape=(m, n_h)
   Z2: jax.Array  # shape=(m, n_y)
   A2: jax.Array  # shape=(m, n_y)
+
+
+class TrainingDivergedWarning(RuntimeWarning):
+  """Training produced a cost or parameters that are NaN or infinite (a learning rate too large?).
+
+  Raised as a warning by :func:`fit`, :func:`train_steps`, :func:`fit_many` and
+  :func:`jacts.parallel.fit` after the compiled run, from one check of its results (never a host
+  sync per step). Turn it into an error with ``warnings.simplefilter("error",
+  TrainingDivergedWarning)``.
+
+  Attributes:
+    iteration: the first iteration, counted from the start of the call, whose logged cost is not
+      finite; None when every logged cost is finite but the trained parameters are not.
+    network: for :func:`fit_many`, the index of the first network that diverged; else None.
+  """
+
+  def __init__(self, message: str, iteration: int | None = None, network: int | None = None):
+    super().__init__(message)
+    self.iteration = iteration
+    self.network = network
 
 
 def init_params(
@@ -74,7 +97,7 @@ def init_params(
   """
   for name, size in (("n_x", n_x), ("n_h", n_h), ("n_y", n_y)):
     _check_positive_int("jacts.shallow.init_params", name, size)
-  dtype = jnp.result_type(float) if dtype is None else dtype
+  dtype = _validation.floating_dtype("jacts.shallow.init_params", "dtype", dtype)
   key_1, key_2 = jax.random.split(key)
   return Params(
     W1=scale * jax.random.normal(key_1, (n_h, n_x), dtype),
@@ -97,7 +120,8 @@ def lecture_params(n_x: int, n_h: int, n_y: int, *, seed: int = 2, dtype=None) -
   """
   for name, size in (("n_x", n_x), ("n_h", n_h), ("n_y", n_y)):
     _check_positive_int("jacts.shallow.lecture_params", name, size)
-  dtype = jnp.result_type(float) if dtype is None else dtype
+  _check_seed("jacts.shallow.lecture_params", seed)
+  dtype = _validation.floating_dtype("jacts.shallow.lecture_params", "dtype", dtype)
   rng = np.random.RandomState(seed)
   W1 = rng.randn(n_h, n_x) * 0.01
   W2 = rng.randn(n_y, n_h) * 0.01
@@ -130,7 +154,7 @@ def forward(
     >>> A2.shape, cache.Z1.shape
     ((400, 1), (400, 4))
   """
-  X, _ = _checked("jacts.shallow.forward", params, X, None, activation)
+  X, _ = _checked("jacts.shallow.forward", params, X, None, activation, allow_empty=True)
   cache = Cache(*(c.T for c in _forward_columns(params, X.T, activation)))
   return cache.A2, cache
 
@@ -222,7 +246,7 @@ def predict(params: Params, X: ArrayLike, *, activation: Callable = tanh) -> jax
     >>> print(shallow.predict(shallow.lecture_params(2, 4, 1), jnp.zeros((3, 2))).ravel())
     [0 0 0]
   """
-  X, _ = _checked("jacts.shallow.predict", params, X, None, activation)
+  X, _ = _checked("jacts.shallow.predict", params, X, None, activation, allow_empty=True)
   return _predict_columns(params, X.T, activation).T
 
 
@@ -290,8 +314,9 @@ def fit(
   """
   function = "jacts.shallow.fit"
   X, Y = _checked(function, params, X, Y, activation)
-  _check_training(function, optimizer, gradients, steps=steps, log_every=log_every)
-  params, _, costs = _train_steps(
+  _check_training(function, optimizer, gradients)
+  _check_schedule(function, steps, log_every)
+  params, _, costs, divergence = _train_steps(
     params,
     optimizer.init(params),
     X,
@@ -302,6 +327,7 @@ def fit(
     log_every=log_every,
     gradients=gradients,
   )
+  _warn_if_diverged(function, [divergence], log_every)
   return params, costs
 
 
@@ -340,8 +366,9 @@ def train_steps(
   """
   function = "jacts.shallow.train_steps"
   X, Y = _checked(function, params, X, Y, activation)
-  _check_training(function, optimizer, gradients, steps=steps, log_every=log_every)
-  return _train_steps(
+  _check_training(function, optimizer, gradients)
+  _check_schedule(function, steps, log_every)
+  params, opt_state, costs, divergence = _train_steps(
     params,
     opt_state,
     X,
@@ -352,6 +379,8 @@ def train_steps(
     log_every=log_every,
     gradients=gradients,
   )
+  _warn_if_diverged(function, [divergence], log_every)
+  return params, opt_state, costs
 
 
 def train_step(
@@ -441,14 +470,17 @@ def fit_many(
     _check_params(function, params)
   _check_same_layout(function, networks)
   X, Y = _checked(function, networks[0], X, Y, activation)
-  _check_training(function, optimizer, gradients, steps=steps, log_every=log_every)
+  _check_training(function, optimizer, gradients)
+  _check_schedule(function, steps, log_every)
   sizes = sorted({params.W1.shape[0] for params in networks})
+  for n_h in sizes:
+    _check_activation_parameters(function, activation, X.shape[0], n_h)
   members = [[i for i, p in enumerate(networks) if p.W1.shape[0] == n_h] for n_h in sizes]
   groups = tuple(
     jax.tree.map(lambda *leaves: jnp.stack(leaves), *(networks[i] for i in group))
     for group in members
   )
-  trained_groups, group_costs = _fit_groups(
+  trained_groups, group_costs, group_divergence = _fit_groups(
     groups,
     X,
     Y,
@@ -458,6 +490,9 @@ def fit_many(
     log_every=log_every,
     gradients=gradients,
   )
+  order = [i for group in members for i in group]
+  divergence = jnp.concatenate(group_divergence)[np.argsort(order)]
+  _warn_if_diverged(function, divergence, log_every)
   trained, costs = [None] * len(networks), [None] * len(networks)
   for group, stacked, logged in zip(members, trained_groups, group_costs, strict=True):
     for position, i in enumerate(group):
@@ -502,9 +537,22 @@ def _output_layer_as_reductions(params: Params, activation: Callable) -> bool:
   return n_y == 1 and known_activation(activation).rule.derivative_from_output is None
 
 
+def _in_column_layout(activation: Callable) -> Callable:
+  """``activation`` with its bound array arguments laid out as Z1 is here, (n_h, m).
+
+  A user gives per-unit parameters in their layout, (n_h,) or (m, n_h) against Z1 (m, n_h);
+  broadcast against the transposed Z1 as they are, an (n_h,) slope would apply per example.
+  """
+  arrays = _bound_arrays(activation)
+  if not arrays:
+    return activation
+  as_columns = {name: jnp.reshape(v, (1,) * (2 - v.ndim) + v.shape).T for name, v in arrays.items()}
+  return functools.partial(activation, **as_columns)
+
+
 def _forward_columns(params: Params, Xt: jax.Array, activation: Callable) -> Cache:
   Z1 = _matmul(params.W1, Xt) + params.b1[:, None]
-  A1 = activation(Z1)
+  A1 = _in_column_layout(activation)(Z1)
   if _output_layer_as_reductions(params, activation):
     Z2 = jnp.sum(params.W2.T * A1, axis=0, keepdims=True) + params.b2[:, None]
   else:
@@ -554,7 +602,7 @@ def _hidden_derivative(activation: Callable, cache: Cache) -> jax.Array:
   from_output = known_activation(activation).rule.derivative_from_output
   if from_output is not None:
     return from_output(cache.A1)
-  return derivative(activation)(cache.Z1)
+  return derivative(_in_column_layout(activation))(cache.Z1)
 
 
 def _gradients_columns(params: Params, cache: Cache, batch: _Batch, activation: Callable) -> Params:
@@ -641,7 +689,7 @@ def _train_steps(
     return (params, opt_state), J
 
   (params, opt_state), costs = _training_loop(step, (params, opt_state), steps, log_every, unroll=4)
-  return params, opt_state, costs
+  return params, opt_state, costs, _divergence(params, costs)
 
 
 @functools.partial(jax.jit, static_argnames=_FIT_STATIC)
@@ -659,28 +707,84 @@ def _fit_groups(groups, X, Y, *, optimizer, steps, activation, log_every, gradie
 
   state = tuple((params, jax.vmap(optimizer.init)(params)) for params in groups)
   state, costs = _training_loop(step, state, steps, log_every, unroll=1)
-  return tuple(params for params, _ in state), costs
+  trained = tuple(params for params, _ in state)
+  divergence = tuple(
+    jax.vmap(_divergence, in_axes=(0, 1))(params, logged)
+    for params, logged in zip(trained, costs, strict=True)
+  )
+  return trained, costs, divergence
+
+
+def _divergence(params: Params, costs: jax.Array) -> jax.Array:
+  """[index of the first logged cost that is not finite, or -1; 1 if all params are finite, else 0].
+
+  Computed inside the compiled run, so that checking a whole run costs the host one small read.
+  """
+  bad = ~jnp.isfinite(costs)
+  first = jnp.where(jnp.any(bad), jnp.argmax(bad), -1) if costs.size else jnp.array(-1)
+  finite = jnp.all(jnp.stack([jnp.all(jnp.isfinite(p)) for p in jax.tree.leaves(params)]))
+  return jnp.stack([first, finite]).astype(jnp.int32)
+
+
+def _warn_if_diverged(function: str, divergence, log_every: int) -> None:
+  """Warns with :class:`TrainingDivergedWarning` if any network's run in ``divergence`` diverged.
+
+  ``divergence`` holds one :func:`_divergence` row per network (one row for a single network).
+  Inside a traced function (``fit`` under ``jax.jit`` or ``jax.vmap``) there is nothing concrete
+  to check without a host callback in compiled code, so nothing is checked.
+  """
+  if any(isinstance(leaf, jax.core.Tracer) for leaf in jax.tree.leaves(divergence)):
+    return
+  rows = np.asarray(jax.device_get(divergence)).reshape(-1, 2)
+  diverged = np.flatnonzero((rows[:, 0] >= 0) | (rows[:, 1] == 0))
+  if not diverged.size:
+    return
+  network = int(diverged[0])
+  first_bad_log, _ = (int(v) for v in rows[network])
+  who = f"network {network}: " if len(rows) > 1 else ""
+  if first_bad_log >= 0:
+    iteration = first_bad_log * log_every
+    detail = f"the cost is NaN or infinite from iteration {iteration} on"
+  else:
+    iteration = None
+    detail = "the trained parameters hold NaN or infinite values (every logged cost was finite)"
+  message = f"`{function}`: training diverged: {who}{detail}; try a smaller learning rate."
+  warning = TrainingDivergedWarning(message, iteration, network if len(rows) > 1 else None)
+  warnings.warn(warning, stacklevel=3)
 
 
 # Checks, run on shapes before tracing, and on values where those are concrete.
 
 
-def _checked(function, params, X, Y, activation, *, check_values=True):
-  """Returns X (and Y, as (m, n_y)) in the parameters' dtype, or raises naming the argument."""
+def _checked(function, params, X, Y, activation, *, check_values=True, allow_empty=False):
+  """Returns X (and Y, as (m, n_y)) in the parameters' dtype, or raises naming the argument.
+
+  ``allow_empty``: whether m = 0 examples is fine (forward, predict); elsewhere a mean over no
+  examples would be NaN.
+  """
   _check_params(function, params)
   known_activation(activation)
   n_x = params.W1.shape[1]
   n_y = params.W2.shape[0]
   dtype = params.W1.dtype
+  given = X
   X = _numeric(function, "X", X)
   if X.ndim != 2 or X.shape[1] != n_x:
     raise ValueError(
       f"`{function}`: `X` must have shape (m, n_x) = (m, {n_x}), one example per row "
       f"(n_x from `params.W1`); got shape {X.shape}."
     )
-  if check_values and _is_concrete(X) and not _all(jnp.isfinite, X):
-    raise ValueError(f"`{function}`: `X` must be finite; got NaN or infinite values.")
+  if X.shape[0] == 0 and not allow_empty:
+    raise ValueError(f"`{function}`: `X` must hold at least one example; got shape {X.shape}.")
+  _check_activation_parameters(function, activation, X.shape[0], params.W1.shape[0])
   X = X.astype(dtype)
+  if check_values and _is_concrete(X) and not _all(jnp.isfinite, X):
+    if np.all(np.isfinite(np.asarray(given))):
+      raise ValueError(
+        f"`{function}`: `X` must fit in the parameters' dtype {dtype}; got values beyond its "
+        f"range (largest magnitude {np.max(np.abs(np.asarray(given))):g})."
+      )
+    raise ValueError(f"`{function}`: `X` must be finite; got NaN or infinite values.")
   if Y is None:
     return X, None
   Y = _numeric(function, "Y", Y)
@@ -707,6 +811,12 @@ def _check_params(function, params):
     raise TypeError(
       f"`{function}`: `params` must be a jacts.shallow.Params; got {type(params).__name__}."
     )
+  for name, p in zip(Params._fields, params, strict=True):
+    if not hasattr(p, "shape") or not hasattr(p, "dtype"):
+      raise TypeError(
+        f"`{function}`: `params.{name}` must be an array (jax.Array or numpy.ndarray); got "
+        f"{type(p).__name__}."
+      )
   shapes = tuple(np.shape(p) for p in params)
   W1, b1, W2, b2 = shapes
   if len(W1) != 2 or len(W2) != 2 or b1 != W1[:1] or b2 != W2[:1] or W2[1:] != W1[:1]:
@@ -714,12 +824,36 @@ def _check_params(function, params):
       f"`{function}`: `params` must have shapes W1 (n_h, n_x), b1 (n_h,), W2 (n_y, n_h), "
       f"b2 (n_y,); got {dict(zip(Params._fields, shapes, strict=True))}."
     )
-  dtypes = {jnp.result_type(p) for p in params}
-  if len(dtypes) != 1 or not jnp.issubdtype(next(iter(dtypes)), jnp.floating):
+  dtypes = {np.dtype(p.dtype) for p in params}
+  if len(dtypes) != 1 or next(iter(dtypes)) not in _validation.FLOATING:
     raise TypeError(
-      f"`{function}`: `params` must all have one floating dtype; got "
-      f"{sorted(str(d) for d in dtypes)}."
+      f"`{function}`: `params` must all have one floating dtype ({_validation.FLOATING_DTYPES}); "
+      f"got {sorted(str(d) for d in dtypes)}."
     )
+
+
+def _check_activation_parameters(function, activation, m, n_h):
+  """Refuses array arguments of ``activation`` that do not broadcast to Z1's shape (m, n_h)."""
+  for name, value in _bound_arrays(activation).items():
+    shape = np.shape(value)
+    if len(shape) > 2 or not _validation.broadcasts_to(shape, (m, n_h)):
+      raise ValueError(
+        f"`{function}`: the `{name}` bound to `activation` must have a shape that broadcasts to "
+        f"the hidden layer's (m, n_h) = {(m, n_h)} (a scalar, one value per hidden unit (n_h,), "
+        f"or (m, n_h)); got shape {shape}."
+      )
+
+
+def _bound_arrays(activation) -> dict:
+  """The array arguments (not z) a ``functools.partial`` binds to an activation, by name."""
+  if not isinstance(activation, functools.partial):
+    return {}
+  bound = inspect.signature(activation.func).bind_partial(*activation.args, **activation.keywords)
+  return {
+    name: value
+    for name, value in bound.arguments.items()
+    if name != "z" and np.ndim(value) > 0 and hasattr(value, "shape")
+  }
 
 
 def _check_same_layout(function, networks):
@@ -747,8 +881,8 @@ def _check_cache(params, cache, X):
     )
 
 
-def _check_training(function, optimizer, gradients, *, steps=None, log_every=None):
-  """Checks the training options given (steps and log_every only where not None)."""
+def _check_training(function, optimizer, gradients):
+  """Checks the optimizer and the choice of gradients."""
   if not isinstance(optimizer, optax.GradientTransformation):
     raise TypeError(
       f"`{function}`: `optimizer` must be an optax.GradientTransformation (e.g. "
@@ -758,10 +892,19 @@ def _check_training(function, optimizer, gradients, *, steps=None, log_every=Non
     raise ValueError(
       f"`{function}`: `gradients` must be 'manual' or 'autodiff'; got {gradients!r}."
     )
-  if steps is not None:
-    _check_positive_int(function, "steps", steps, allow_zero=True)
-  if log_every is not None:
-    _check_positive_int(function, "log_every", log_every)
+
+
+def _check_schedule(function, steps, log_every):
+  _check_positive_int(function, "steps", steps, allow_zero=True)
+  _check_positive_int(function, "log_every", log_every)
+
+
+def _check_seed(function, seed):
+  if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+    raise ValueError(
+      f"`{function}`: `seed` must be an integer in [0, 2**32 - 1] (NumPy's RandomState); "
+      f"got {seed!r}."
+    )
 
 
 def _check_positive_int(function, name, value, *, allow_zero=False):
@@ -779,10 +922,11 @@ def _numeric(function, argument, x):
         f"`{function}`: `{argument}` must be an array; got {type(x).__name__}."
       ) from error
   dtype = np.dtype(x.dtype)
-  if not (
-    jnp.issubdtype(dtype, jnp.floating) or jnp.issubdtype(dtype, jnp.integer) or dtype == np.bool_
-  ):
-    raise TypeError(f"`{function}`: `{argument}` must be a real numeric array; got dtype {dtype}.")
+  if not (dtype in _validation.FLOATING or jnp.issubdtype(dtype, jnp.integer) or dtype == np.bool_):
+    raise TypeError(
+      f"`{function}`: `{argument}` must be a real numeric array; got dtype {dtype} (XLA computes "
+      f"in integers, bool, {_validation.FLOATING_DTYPES})."
+    )
   return jnp.asarray(x)
 
 

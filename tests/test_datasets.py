@@ -65,3 +65,23 @@ def test_circles_put_class_one_inside():
   radius = np.linalg.norm(X, axis=1)
   np.testing.assert_allclose(radius[Y[:, 0] == 1], 0.5)
   np.testing.assert_allclose(radius[Y[:, 0] == 0], 1.0)
+
+
+@pytest.mark.parametrize(
+  ("make", "pattern"),
+  [
+    (lambda: datasets.gaussian_quantiles(variance=-1), r"`variance` must be a finite number > 0"),
+    (lambda: datasets.gaussian_quantiles(variance=0.0), r"`variance` must be a finite number > 0"),
+    (lambda: datasets.blobs(centers=0), r"`centers` must be an integer >= 1; got 0"),
+    (lambda: datasets.blobs(spread=float("nan")), r"`spread` must be a finite number >= 0"),
+    (lambda: datasets.noisy_circles(noise=-0.1), r"`noise` must be a finite number >= 0"),
+    (lambda: datasets.noisy_circles(factor=float("inf")), r"`factor` must be a finite number"),
+    (lambda: datasets.noisy_moons(m=0), r"`m` must be an integer >= 1; got 0"),
+    (lambda: datasets.noisy_moons(m=10.0), r"`m` must be an integer >= 1; got 10.0"),
+    (lambda: datasets.noisy_moons(seed=-3), r"`seed` must be an integer >= 0; got -3"),
+    (lambda: datasets.planar_flower(seed=2**32), r"`seed` must be an integer in \[0, 4294967295\]"),
+  ],
+)
+def test_arguments_that_would_give_nan_or_no_data_are_refused_by_name(make, pattern):
+  with pytest.raises(ValueError, match=r"`jacts\.datasets\.\w+`: " + pattern):
+    make()

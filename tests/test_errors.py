@@ -1,6 +1,7 @@
 """Bad input is refused before tracing, with a message naming the function, argument and value."""
 
 import functools
+import re
 
 import jax
 import jax.numpy as jnp
@@ -84,3 +85,29 @@ def test_derivative_reports_its_own_name_on_bad_input():
 def test_derivative_from_output_of_a_kinked_activation_is_refused(activation):
   with pytest.raises(ValueError, match=r"no derivative written in its output"):
     jacts.derivative_from_output(activation)
+
+
+@pytest.mark.parametrize("slope", [float("nan"), float("inf"), -float("inf")])
+def test_a_slope_that_is_not_finite_is_refused_by_name(slope):
+  with pytest.raises(ValueError, match=rf"`jacts\.leaky_relu`: `negative_slope` must be finite; "
+                                       rf"got {slope}"):  # fmt: skip
+    jacts.leaky_relu(1.0, slope)
+
+
+@pytest.mark.parametrize("activation", ACTIVATION_FUNCTIONS)
+def test_a_floating_dtype_xla_does_not_compute_in_is_refused_before_tracing(activation):
+  with pytest.raises(TypeError, match=rf"`jacts\.{activation.__name__}`: `z`.*got float128"):
+    activation(np.ones(3, np.longdouble))
+
+
+@pytest.mark.parametrize(
+  ("wrapper", "name"),
+  [(jacts.derivative, "jacts.derivative"), (jacts.forward_mode, "jacts.forward_mode")],
+)
+@pytest.mark.parametrize("activation", ACTIVATION_FUNCTIONS)
+def test_wrappers_name_themselves_and_the_signature_on_extra_arguments(wrapper, name, activation):
+  pattern = rf"`{re.escape(name)}\(jacts\.{activation.__name__}\)` takes the arguments of " + (
+    rf"jacts\.{activation.__name__}\(z.*\); too many positional arguments"
+  )
+  with pytest.raises(TypeError, match=pattern):
+    wrapper(activation)(jnp.ones(2), 0.5, 0.5, 0.5)

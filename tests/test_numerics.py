@@ -67,3 +67,48 @@ def test_half_precision_sigmoid_keeps_small_representable_values():
   # jax.nn.sigmoid rounds float16 sigmoid(-12) to 0; the true 6.1e-6 fits in float16.
   assert float(jacts.sigmoid(jnp.float16(-12.0))) == pytest.approx(6.144e-6, rel=1e-3)
   assert jax.grad(jacts.sigmoid)(jnp.float16(-12.0)) > 0
+
+
+NAN_AND_KINKS = jnp.array([jnp.nan, -1.0, 0.0, 1.0])
+
+
+@pytest.mark.parametrize("activation", ACTIVATION_FUNCTIONS)
+def test_nan_in_gives_nan_out_in_values_and_derivatives(activation):
+  for f in (activation, jacts.forward_mode(activation)):
+    assert jnp.isnan(f(NAN_AND_KINKS)[0])
+    assert jnp.isnan(jax.vmap(jax.grad(f))(NAN_AND_KINKS)[0])
+    assert jnp.isnan(jacts.derivative(f)(NAN_AND_KINKS)[0])
+    assert jnp.all(~jnp.isnan(jax.vmap(jax.grad(f))(NAN_AND_KINKS)[1:]))
+
+
+def test_the_slope_gradient_of_leaky_relu_at_nan_is_nan():
+  grad_slope = jax.vmap(jax.grad(jacts.leaky_relu, argnums=1), in_axes=(0, None))
+  np.testing.assert_array_equal(grad_slope(NAN_AND_KINKS, 0.2), [np.nan, -1.0, 0.0, 0.0])
+
+
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+def test_leaky_relu_at_minus_infinity(dtype, x64):
+  z = jnp.array([-jnp.inf, -2.0], dtype)
+  np.testing.assert_array_equal(jacts.leaky_relu(z, 0.0), np.array([0.0, 0.0]))  # As ReLU.
+  np.testing.assert_array_equal(jacts.leaky_relu(z, 0.5).astype(jnp.float32), [-np.inf, -1.0])
+  forward = jacts.forward_mode(jacts.leaky_relu)
+  for slope in (0.0, 0.01):
+    _, tangent = jax.jvp(lambda z, s=slope: forward(z, s), (z,), (jnp.ones_like(z),))
+    assert tangent.dtype == dtype
+    np.testing.assert_array_equal(tangent, jnp.full(2, slope, dtype))
+
+
+@pytest.mark.skipif(
+  jax.default_backend() != "cpu", reason="how subnormals are treated is XLA:CPU's"
+)
+@pytest.mark.parametrize(
+  ("dtype", "flushed"),
+  [(jnp.float16, False), (jnp.bfloat16, True), (jnp.float32, True)],
+  ids=["float16", "bfloat16", "float32"],
+)
+def test_subnormal_inputs_on_the_cpu_take_the_convention_at_zero_unless_float16(dtype, flushed):
+  tiny = jnp.finfo(dtype).smallest_subnormal
+  z = jnp.array([tiny, -tiny], dtype)
+  grads = jax.vmap(jax.grad(lambda z: jacts.leaky_relu(z, 0.25, derivative_at_zero=0.5)))(z)
+  expected = [0.5, 0.5] if flushed else [1.0, 0.25]
+  np.testing.assert_array_equal(grads.astype(jnp.float32), expected)

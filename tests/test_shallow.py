@@ -358,3 +358,27 @@ def test_concrete_data_captured_by_a_jitted_function_is_still_checked_and_used()
   bad = labels.at[0, 0].set(3.0)
   with pytest.raises(ValueError, match=r"`Y` must hold labels 0 and 1 only"):
     jax.jit(lambda p: shallow.cost(p, inputs, bad))(params)
+
+
+@pytest.mark.parametrize("m", [3, 12], ids=["m == n_h", "m != n_h"])
+def test_a_slope_per_hidden_unit_applies_per_unit_whatever_the_batch_size(m, x64):
+  slopes = jnp.array([0.1, 0.5, 0.9])
+  activation = functools.partial(jacts.leaky_relu, negative_slope=slopes)
+  params = random_params(n_h=3, scale=1.0)
+  inputs, labels = X[:m], Y[:m]
+
+  per_unit = slopes[None, :]  # One slope per column of Z1 (m, n_h): per hidden unit.
+
+  def by_hand(params):
+    Z1 = inputs @ params.W1.T + params.b1[None, :]
+    Z2 = jnp.where(Z1 >= 0, Z1, per_unit * Z1) @ params.W2.T + params.b2[None, :]
+    return jnp.mean(jax.nn.softplus(Z2) - labels * Z2), Z1
+
+  (expected_cost, Z1), expected_grads = jax.value_and_grad(by_hand, has_aux=True)(params)
+  _, cache = shallow.forward(params, inputs, activation=activation)
+  np.testing.assert_allclose(cache.A1, jnp.where(Z1 >= 0, Z1, per_unit * Z1), rtol=1e-12)
+  np.testing.assert_allclose(shallow.cost(params, inputs, labels, activation=activation),
+                             expected_cost, rtol=1e-12)  # fmt: skip
+  manual = shallow.backward(params, cache, inputs, labels, activation=activation)
+  for got, want in zip(manual, expected_grads, strict=True):
+    np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-14)
