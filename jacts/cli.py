@@ -5,14 +5,17 @@
   jacts plot     draw g(z) and g'(z) of every activation
   jacts predict  predict 0/1 labels for the rows of a CSV file with a saved model
 
-A user's mistake prints one line on stderr and exits with status 1 (2 for a malformed command
-line), never a traceback.
+A user's mistake prints one line on stderr, never a traceback, and exits with status 1, or 2 for
+a malformed command line (argparse's own errors, such as ``--activation swish`` or ``--seed -1``).
+Output paths are checked before any work; nothing is written when training diverges.
 """
 
 import argparse
 import math
+import os
 import pathlib
 import sys
+import warnings
 
 import numpy as np
 
@@ -25,6 +28,7 @@ DATASETS = {
   "blobs": "blobs",
   "quantiles": "gaussian_quantiles",
 }
+_FIG = " (no suffix: .png is added; any suffix matplotlib writes, such as .pdf or .svg)"
 
 
 class UserError(Exception):
@@ -72,20 +76,23 @@ def _build_parser() -> argparse.ArgumentParser:
     help="lecture: the course's RandomState draws; random: jax.random",
   )
   train.add_argument(
-    "--seed", type=int, help="initialization seed (lecture: RandomState, default 2; random: 0)"
+    "--seed",
+    type=_seed,
+    help="initialization seed, an integer in [0, 2**32 - 1] as NumPy's RandomState takes "
+    "(lecture: default 2; random: jax.random.key, default 0)",
   )
   train.add_argument("--dtype", choices=("float64", "float32"), default="float64")
   train.add_argument("--save", metavar="MODEL.npz", help="save the trained model")
-  train.add_argument("--plot", metavar="BOUNDARY.png", help="save the decision boundary")
-  train.add_argument("--plot-costs", metavar="COSTS.png", help="save the cost curve")
-  train.add_argument("--no-progress", action="store_true", help="no progress bar")
+  train.add_argument("--plot", metavar="BOUNDARY.png", help="save the decision boundary" + _FIG)
+  train.add_argument("--plot-costs", metavar="COSTS.png", help="save the cost curve" + _FIG)
+  train.add_argument("--no-progress", action="store_true", help="no progress bar (none on a pipe)")
   train.set_defaults(run=_train)
 
   check = commands.add_parser("check", help="verify every activation's derivative, live")
   check.set_defaults(run=_check)
 
   plot = commands.add_parser("plot", help="draw g(z) and g'(z) of every activation")
-  plot.add_argument("out", metavar="OUT.png")
+  plot.add_argument("out", metavar="OUT.png", help="the figure" + _FIG)
   plot.set_defaults(run=_plot)
 
   predict = commands.add_parser("predict", help="predict labels with a saved model")
@@ -95,39 +102,67 @@ def _build_parser() -> argparse.ArgumentParser:
   return parser
 
 
-def _positive(convert, expected: str):
-  """An argparse type: ``convert(text)``, refused unless finite and > 0."""
+def _argument(convert, expected: str, accept):
+  """An argparse type: ``convert(text)``, refused unless ``accept`` holds for the value."""
 
   def parse(text: str):
     try:
       value = convert(text)
     except ValueError:
       value = None
-    if value is None or not (value > 0 and math.isfinite(value)):
+    if value is None or not accept(value):
       raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
     return value
 
   return parse
 
 
-_positive_int = _positive(int, "a positive integer")
-_positive_float = _positive(float, "a positive number")
+_positive_int = _argument(int, "a positive integer", lambda v: v > 0)
+_positive_float = _argument(float, "a positive number", lambda v: v > 0 and math.isfinite(v))
+# NumPy's RandomState (the lecture init) takes exactly these; jax.random.key takes them too.
+_seed = _argument(int, "an integer in [0, 2**32 - 1]", lambda v: 0 <= v < 2**32)
 
 
-def _writable(path: str) -> pathlib.Path:
-  """Checks before training that ``path``'s folder exists, so a typo does not waste a run."""
-  path = pathlib.Path(path)
+def _writable(text: str) -> pathlib.Path:
+  """``text`` as the path of a file to write; refused if it is a folder or its folder is missing."""
+  path = pathlib.Path(text)
+  if text.endswith(("/", os.sep)) or path.is_dir():
+    raise UserError(f"cannot write {text!r}: it names a folder, not a file")
   if not path.parent.is_dir():
     raise UserError(f"cannot write {path}: folder {path.parent} does not exist")
   return path
 
 
+def _figure(text: str) -> pathlib.Path:
+  """The file a figure named ``text`` goes to: ``.png`` added to a name without a suffix (so that
+  the name reported is the file written), refused if matplotlib cannot write its suffix."""
+  path = _writable(text)
+  if not os.path.splitext(path.name)[1]:  # As matplotlib splits: "fig." has the suffix ".".
+    path = _writable(f"{path}.png")
+  _pyplot()  # Fails here, before any work, if matplotlib is missing.
+  from matplotlib.backend_bases import FigureCanvasBase
+
+  formats = sorted(FigureCanvasBase.get_supported_filetypes())
+  suffix = os.path.splitext(path.name)[1]
+  if suffix[1:].lower() not in formats:
+    known = ", ".join(f".{name}" for name in formats)
+    raise UserError(f"cannot write {path}: matplotlib cannot write {suffix!r} files; use {known}")
+  return path
+
+
+def _outputs(args) -> tuple:
+  """Train's (--save, --plot, --plot-costs) targets, each checked before training, or None."""
+  save = _writable(args.save) if args.save else None
+  plot, costs = (_figure(text) if text else None for text in (args.plot, args.plot_costs))
+  paths = [path.resolve() for path in (save, plot, costs) if path]
+  if len(set(paths)) < len(paths):  # The second write would replace the first.
+    raise UserError("--save, --plot and --plot-costs must name different files")
+  return save, plot, costs
+
+
 def _train(args) -> int:
-  for path in (args.save, args.plot, args.plot_costs):
-    if path:
-      _writable(path)  # Before training, so that a typo does not waste the run.
-  if args.plot or args.plot_costs:
-    _pyplot()  # Fail before training if matplotlib is missing.
+  """Trains, prints the costs and accuracy, then writes what was asked for (not if it diverged)."""
+  outputs = _outputs(args)  # Before training, so that a typo does not waste the run.
   import jax
 
   jax.config.update("jax_enable_x64", args.dtype == "float64")
@@ -146,13 +181,25 @@ def _train(args) -> int:
     key = jax.random.key(0 if args.seed is None else args.seed)
     params = shallow.init_params(key, n_x, args.hidden, 1, dtype=dtype)
   model = models.Model(params, args.activation)
-  activation = model.activation_function()
   optimizer = {"sgd": optax.sgd, "adam": optax.adam}[args.optimizer](args.lr)
 
   print(
     f"Training {args.hidden} {args.activation} units on {args.dataset} ({X.shape[0]} points): "
     f"{args.optimizer}, learning rate {args.lr}, {args.steps} steps, {args.dtype}"
   )
+  params, costs = _fit(args, model, optimizer, X, Y, written=any(outputs))
+  activation = model.activation_function()
+  accuracy = 100 * float(shallow.accuracy(params, X, Y, activation=activation))
+  print(f"Training accuracy: {accuracy:.2f} %")
+  _write(args, outputs, model._replace(params=params), costs, accuracy, X, Y)
+  return 0
+
+
+def _fit(args, model, optimizer, X, Y, *, written: bool):
+  """Trains in chunks of --log-every steps, printing each cost; raises UserError on divergence."""
+  from jacts import shallow
+
+  params, activation = model.params, model.activation_function()
   opt_state = optimizer.init(params)
   costs = []
   chunk = min(args.log_every, args.steps)
@@ -160,67 +207,85 @@ def _train(args) -> int:
     done = 0
     while done < args.steps:
       steps = min(chunk, args.steps - done)
-      params, opt_state, logged = shallow.train_steps(
-          params, opt_state, X, Y, optimizer=optimizer, steps=steps, activation=activation,
-          log_every=args.log_every,
-      )  # fmt: skip
+      try:
+        with warnings.catch_warnings():
+          warnings.simplefilter("error", shallow.TrainingDivergedWarning)
+          params, opt_state, logged = shallow.train_steps(
+              params, opt_state, X, Y, optimizer=optimizer, steps=steps, activation=activation,
+              log_every=args.log_every,
+          )  # fmt: skip
+      except shallow.TrainingDivergedWarning as diverged:
+        raise UserError(_diverged(diverged.iteration, done, steps, args.lr, written)) from None
       for k, cost in enumerate(np.asarray(logged).tolist()):
         costs.append(cost)
         bar.write(f"Cost after iteration {done + k * args.log_every}: {cost:.6f}")
       done += steps
       bar.update(steps)
-  accuracy = 100 * float(shallow.accuracy(params, X, Y, activation=activation))
-  print(f"Training accuracy: {accuracy:.2f} %")
+  return params, costs
 
-  model = model._replace(params=params)
-  if args.save:
-    models.save(args.save, model)
-    print(f"Model saved to {args.save}")
-  if args.plot:
+
+def _diverged(iteration, done: int, steps: int, lr: float, written: bool) -> str:
+  """The report on a chunk of ``steps`` from ``done`` whose warning gave ``iteration``."""
+  if iteration is None:
+    what = f"the weights became NaN or infinite between iterations {done} and {done + steps}"
+  else:
+    what = f"the cost is NaN or infinite from iteration {done + iteration} on"
+  outcome = "nothing was saved" if written else "try a smaller learning rate"
+  return f"training diverged: {what} (learning rate {lr}); {outcome}"
+
+
+def _write(args, outputs, model, costs, accuracy, X, Y) -> None:
+  """Saves the model and draws the figures asked for, reporting each file written."""
+  from jacts import models, shallow
+
+  save, plot, plot_costs = outputs
+  if save:
+    models.save(save, model)
+    print(f"Model saved to {save}")
+  if plot:
     from jacts.plotting import decision_boundary
 
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(6, 5), layout="constrained")
+    fig, ax = _pyplot().subplots(figsize=(6, 5), layout="constrained")
     title = f"{args.hidden} {args.activation} units on {args.dataset}: {accuracy:.2f} %"
-    predict = lambda points: shallow.predict(params, points, activation=activation)  # noqa: E731
+    activation = model.activation_function()
+    predict = lambda points: shallow.predict(model.params, points, activation=activation)  # noqa: E731
     decision_boundary(ax, predict, X, Y, title=title)
-    fig.savefig(args.plot, dpi=110)
-    print(f"Decision boundary saved to {args.plot}")
-  if args.plot_costs:
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+    fig.savefig(plot, dpi=110)
+    print(f"Decision boundary saved to {plot}")
+  if plot_costs:
+    fig, ax = _pyplot().subplots(figsize=(6, 4), layout="constrained")
     ax.plot(np.arange(len(costs)) * args.log_every, costs, marker="o")
     ax.set_xlabel("iteration")
     ax.set_ylabel("cost J")
     ax.set_title("Cost during training")
-    fig.savefig(args.plot_costs, dpi=110)
-    print(f"Cost curve saved to {args.plot_costs}")
-  return 0
+    fig.savefig(plot_costs, dpi=110)
+    print(f"Cost curve saved to {plot_costs}")
 
 
 def _progress(total: int, *, disable: bool):
-  """A tqdm bar, or a stand-in with the same two methods when tqdm is not installed."""
+  """A tqdm bar on a terminal; none with ``disable``, on a pipe (stderr keeps only errors) or
+  without tqdm. Its ``write`` prints a line to stdout either way."""
   try:
     from tqdm import tqdm
   except ImportError:
-    disable = True
-  if not disable:
-    return tqdm(total=total, unit="step", leave=False, dynamic_ncols=True)
+    return _Silent()
+  options = {"unit": "step", "leave": False, "dynamic_ncols": True}
+  return tqdm(total=total, disable=True if disable else None, **options)  # None: off on a pipe.
 
-  class Silent:
-    def __enter__(self):
-      return self
 
-    def __exit__(self, *exc):
-      return False
+class _Silent:
+  """Stands in for a tqdm bar when tqdm is not installed: prints the lines, draws nothing."""
 
-    def write(self, line):
-      print(line)
+  write = staticmethod(print)
 
-    def update(self, count):
-      del count
+  def __enter__(self):
+    return self
 
-  return Silent()
+  def __exit__(self, *exc):
+    return False
+
+  def update(self, count):
+    del count
 
 
 def _pyplot():
@@ -293,7 +358,7 @@ def _nan_range(broken: np.ndarray) -> str:
 
 
 def _plot(args) -> int:
-  out = _writable(args.out)
+  out = _figure(args.out)
   plt = _pyplot()
   import jax.numpy as jnp
 
@@ -320,39 +385,63 @@ def _plot(args) -> int:
 
 
 def _predict(args) -> int:
+  """Prints the model's 0/1 labels for each point of the CSV file, one row per point."""
+  import jax
+
   from jacts import models, shallow
 
-  model = models.load(args.model)
-  n_x = model.params.W1.shape[1]
-  points = _read_points(pathlib.Path(args.input), n_x)
-  predictions = shallow.predict(model.params, points, activation=model.activation_function())
-  sys.stdout.write("".join(f"{int(p)}\n" for p in np.asarray(predictions)[:, 0]))
+  # In the model's own dtype: without 64-bit mode a float64 model would be evaluated in float32.
+  # Scoped, so that calling main() in-process leaves JAX's settings as they were.
+  with jax.enable_x64(True):
+    model = models.load(args.model)  # Any failure: a one-line ModelFileError (a ValueError).
+    W1 = model.params.W1
+    points = _read_points(pathlib.Path(args.input), W1.shape[1], np.dtype(W1.dtype))
+    activation = model.activation_function()
+    labels = np.asarray(shallow.predict(model.params, points, activation=activation))
+  sys.stdout.write("".join(",".join(str(int(v)) for v in row) + "\n" for row in labels))
   return 0
 
 
-def _read_points(path: pathlib.Path, n_x: int) -> np.ndarray:
+def _read_points(path: pathlib.Path, n_x: int, dtype: np.dtype) -> np.ndarray:
+  """The rows of a CSV file as points in ``dtype``; a first line with no number is a header."""
   try:
-    lines = path.read_text().splitlines()
+    lines = path.read_text(encoding="utf-8-sig").split("\n")  # -sig: a spreadsheet's BOM.
   except FileNotFoundError:
     raise UserError(f"{path}: no such file") from None
   except (OSError, UnicodeDecodeError) as error:
     raise UserError(f"{path}: cannot read ({error})") from None
-  rows = []
-  for number, line in enumerate(lines, start=1):
-    if not line.strip():
-      continue
-    fields = [field.strip() for field in line.split(",")]
-    try:
-      values = [float(field) for field in fields]
-    except ValueError:
-      if not rows and number == 1:  # A header line.
-        continue
-      raise UserError(f"{path}, line {number}: not a row of numbers: {line.strip()!r}") from None
-    if len(values) != n_x:
-      raise UserError(f"{path}, line {number}: {len(values)} columns; the model takes {n_x}")
-    if not all(math.isfinite(v) for v in values):
-      raise UserError(f"{path}, line {number}: NaN or infinite value")
-    rows.append(values)
+  rows = [(number, line.split(",")) for number, line in enumerate(lines, 1) if line.strip()]
+  if rows and not any(_is_number(field) for field in rows[0][1]):
+    rows = rows[1:]  # Column names. Not "1.0,2.o": a row with a typo is refused by _point.
   if not rows:
     raise UserError(f"{path}: no points")
-  return np.asarray(rows)
+  return np.stack([_point(fields, f"{path}, line {number}", n_x, dtype) for number, fields in rows])
+
+
+def _is_number(text: str) -> bool:
+  try:
+    float(text)
+  except ValueError:
+    return False
+  return True
+
+
+def _point(fields: list, where: str, n_x: int, dtype: np.dtype) -> np.ndarray:
+  """One CSV row as a point in ``dtype``; ``where`` (file and line) starts any error."""
+  values = [_value(field.strip(), column, where, dtype) for column, field in enumerate(fields, 1)]
+  if len(values) != n_x:
+    raise UserError(f"{where}: {len(values)} columns; the model takes {n_x}")
+  return np.asarray(values, dtype)
+
+
+def _value(text: str, column: int, where: str, dtype: np.dtype) -> float:
+  """One CSV field as a finite number within ``dtype``'s range, or a UserError naming it."""
+  try:
+    value = float(text)
+  except ValueError:
+    raise UserError(f"{where}: not a row of numbers: field {column} is {text!r}") from None
+  if math.isnan(value) or text.lstrip("+-").lower() in ("inf", "infinity"):
+    raise UserError(f"{where}: NaN or infinite value {text!r} (field {column})")
+  if not abs(value) <= float(np.finfo(dtype).max):  # Also 1e400, which float() makes inf.
+    raise UserError(f"{where}: {text} is beyond the range of the model's {dtype}")
+  return value

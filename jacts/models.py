@@ -1,32 +1,50 @@
 """Saved models: a shallow network's parameters and configuration in one ``.npz`` file.
 
-Format version 1, a NumPy ``.npz`` archive (no pickles) holding:
+Format version 1: a zip archive of exactly these ``<field>.npy`` members, stored or deflated as
+:func:`numpy.savez` writes them (no pickles), each checked on saving and on loading:
 
-========================  ==================================================================
-``format``                "jacts.shallow" (a string array)
-``format_version``        1
-``W1``, ``b1``            (n_h, n_x), (n_h,)
-``W2``, ``b2``            (n_y, n_h), (n_y,)
-``activation``            "sigmoid", "tanh", "relu" or "leaky_relu"
-``negative_slope``        the leaky slope (also stored, unused, for the others)
-``derivative_at_zero``    the convention at 0 of ReLU and leaky ReLU
-``n_x``, ``n_h``, ``n_y`` the sizes, checked against the arrays' shapes on loading
-========================  ==================================================================
+=========================  =====================================================================
+``format``                 0-d unicode string "jacts.shallow"
+``format_version``         0-d integer 1
+``W1``, ``b1``             shapes (n_h, n_x), (n_h,)
+``W2``, ``b2``             shapes (n_y, n_h), (n_y,); the four share one dtype (float16, float32
+                           or float64; bfloat16 has no ``.npy`` form) and hold finite values only
+``activation``             0-d unicode string "sigmoid", "tanh", "relu" or "leaky_relu"
+``negative_slope``         0-d float, finite: the leaky slope (stored, unused, for the others)
+``derivative_at_zero``     0-d float, finite: g'(0); for relu in [0, 1], for leaky_relu between
+                           the slope and 1 (the sub-differential at 0)
+``n_x``, ``n_h``, ``n_y``  0-d integers, at least 1, equal to the weights' shapes
+=========================  =====================================================================
 
-Files are written atomically: to a temporary file in the same folder, then renamed over the
-target, so a crash or interruption never leaves a half-written model behind.
+Both :func:`save` and :func:`load` run ``_checked``, so ``save`` refuses (``ValueError`` or
+``TypeError`` naming the field, before writing anything) every model ``load`` refuses. ``load``
+reads each member's header before its data, refusing one that declares other than the bytes held;
+every problem is a one-line :class:`ModelFileError` naming the file and the field. A float64
+model needs JAX's 64-bit mode (``load`` refuses it rather than round it to float32).
+
+Files are written atomically: to ``.<name>.<pid>.<random>.tmp`` in the same folder, flushed, then
+renamed over the target; a new file gets the mode the umask gives, an overwritten one keeps its
+own. The next save to a target removes temporary files left by killed saves whose PID is dead.
 """
 
+import contextlib
 import functools
+import math
 import os
 import pathlib
+import re
+import stat
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable
+from numbers import Real
 from typing import NamedTuple
 
+import jax
 import jax.numpy as jnp
 import numpy as np
+from numpy.lib import format as npy
 
 from jacts import _activations
 from jacts.shallow import Params
@@ -39,6 +57,25 @@ ACTIVATIONS = {
   "relu": _activations.relu,
   "leaky_relu": _activations.leaky_relu,
 }
+
+# What .npy encodes and JAX computes in: bfloat16 has no .npy descr, longdouble no JAX dtype.
+_DTYPES = frozenset(np.dtype(name) for name in ("float16", "float32", "float64"))
+_DTYPE_NAMES = "float16, float32 or float64"
+# Each field's kind: (what it must be, test of the native dtype and shape its .npy header declares).
+_STRING = ("a 0-d unicode string array", lambda dtype, shape: dtype.kind == "U" and shape == ())
+_INTEGER = ("a 0-d integer array", lambda dtype, shape: dtype.kind in "iu" and shape == ())
+_REAL = (f"a 0-d {_DTYPE_NAMES} array", lambda dtype, shape: dtype in _DTYPES and shape == ())
+_WEIGHTS = (f"a {_DTYPE_NAMES} array", lambda dtype, shape: dtype in _DTYPES)
+_FIELDS = {
+  "format": _STRING,
+  "format_version": _INTEGER,
+  **dict.fromkeys(Params._fields, _WEIGHTS),
+  "activation": _STRING,
+  **dict.fromkeys(("negative_slope", "derivative_at_zero"), _REAL),
+  **dict.fromkeys(("n_x", "n_h", "n_y"), _INTEGER),
+}
+# Raised by zipfile, zlib and numpy.lib.format on damaged data (NotImplementedError included).
+_UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError)
 
 
 class ModelFileError(ValueError):
@@ -68,6 +105,13 @@ class Model(NamedTuple):
 def save(path: str | os.PathLike, model: Model) -> None:
   """Writes ``model`` to ``path`` atomically (temporary file in the same folder, then rename).
 
+  Args:
+    path: the file to write, in an existing folder.
+    model: the model, checked as :func:`load` checks a file before anything is written.
+
+  Raises:
+    TypeError, ValueError: naming the field of ``model`` that the format cannot hold.
+
   Example:
     >>> import tempfile, pathlib, jacts.shallow as shallow
     >>> from jacts import models
@@ -76,28 +120,25 @@ def save(path: str | os.PathLike, model: Model) -> None:
     >>> models.load(path).params.W1.shape
     (4, 2)
   """
-  if model.activation not in ACTIVATIONS:
-    raise ValueError(
-      f"`model.activation` must be one of {sorted(ACTIVATIONS)}; got {model.activation!r}."
-    )
-  W1, b1, W2, b2 = (np.asarray(p) for p in model.params)
-  path = pathlib.Path(path)
+  model = _checked(model)
+  (n_h, n_x), n_y = model.params.W1.shape, model.params.W2.shape[0]
   contents = {
     "format": np.array(FORMAT),
     "format_version": np.array(FORMAT_VERSION),
-    "W1": W1,
-    "b1": b1,
-    "W2": W2,
-    "b2": b2,
+    **model.params._asdict(),
     "activation": np.array(model.activation),
-    "negative_slope": np.array(float(model.negative_slope)),
-    "derivative_at_zero": np.array(float(model.derivative_at_zero)),
-    "n_x": np.array(W1.shape[1]),
-    "n_h": np.array(W1.shape[0]),
-    "n_y": np.array(W2.shape[0]),
+    "negative_slope": np.array(model.negative_slope),
+    "derivative_at_zero": np.array(model.derivative_at_zero),
+    **{name: np.array(size) for name, size in (("n_x", n_x), ("n_h", n_h), ("n_y", n_y))},
   }
-  handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+  path = pathlib.Path(path)
+  _remove_leftovers(path)
+  # The PID in the name tells a later save whether the writer may still be at work.
+  handle, temporary = tempfile.mkstemp(
+    prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
+  )
   try:
+    os.chmod(temporary, _mode_for(path))  # mkstemp creates it 0600.
     with os.fdopen(handle, "wb") as file:
       np.savez(file, **contents)
       file.flush()
@@ -111,8 +152,15 @@ def save(path: str | os.PathLike, model: Model) -> None:
 def load(path: str | os.PathLike) -> Model:
   """Reads a model written by :func:`save`, checking every field, shape and value.
 
+  Args:
+    path: the ``.npz`` file.
+
+  Returns:
+    The model, its parameters as JAX arrays of the stored dtype.
+
   Raises:
-    ModelFileError: with a one-line reason, for a missing, corrupt or mismatched file.
+    ModelFileError: "<path>: <reason>" in one line, naming the field, for a missing, damaged,
+      forged or mismatched file, or a float64 model while JAX's 64-bit mode is off.
 
   Example:
     >>> import tempfile, pathlib, jacts.shallow as shallow
@@ -124,52 +172,227 @@ def load(path: str | os.PathLike) -> Model:
     ('relu', 1.0)
   """
   path = pathlib.Path(path)
-  if path.is_file() and not zipfile.is_zipfile(path):
-    raise ModelFileError(f"{path}: not a jacts model file (not an .npz archive)")
   try:
-    with np.load(path, allow_pickle=False) as archive:
-      contents = {name: archive[name] for name in archive.files}
+    model = _checked(_decode(_read_archive(path)), stored=True)
   except FileNotFoundError:
     raise ModelFileError(f"{path}: no such file") from None
-  except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
-    raise ModelFileError(f"{path}: not a jacts model file (unreadable: {error})") from None
-
-  def field(name, kind):
-    if name not in contents:
-      raise ModelFileError(f"{path}: not a jacts model file (no `{name}`)")
-    value = contents[name]
-    try:
-      return kind(value) if kind is not None else value
-    except (TypeError, ValueError):
-      raise ModelFileError(f"{path}: `{name}` is malformed") from None
-
-  if field("format", str) != FORMAT:
-    raise ModelFileError(f"{path}: not a jacts model file (format {contents['format']!s})")
-  version = field("format_version", int)
-  if version != FORMAT_VERSION:
+  except (ValueError, TypeError) as error:
+    raise ModelFileError(f"{path}: {_one_line(error)}") from None
+  except _UNREADABLE as error:
+    reason = f"not a jacts model file (unreadable: {_one_line(error)})"
+    raise ModelFileError(f"{path}: {reason}") from None
+  x64 = jax.dtypes.canonicalize_dtype(np.float64) == np.float64
+  if model.params.W1.dtype == np.float64 and not x64:  # jnp.asarray would round it silently.
     raise ModelFileError(
-      f"{path}: format version {version}; this jacts reads version {FORMAT_VERSION}"
+      f"{path}: the model is float64 but JAX's 64-bit mode is off, which would round it to "
+      'float32; enable it first with jax.config.update("jax_enable_x64", True) or load inside '
+      "`with jax.enable_x64(True):`"
     )
-  activation = field("activation", str)
-  if activation not in ACTIVATIONS:
-    raise ModelFileError(f"{path}: unknown activation {activation!r}")
-  sizes = {name: field(name, int) for name in ("n_x", "n_h", "n_y")}
-  n_x, n_h, n_y = sizes["n_x"], sizes["n_h"], sizes["n_y"]
-  expected = {"W1": (n_h, n_x), "b1": (n_h,), "W2": (n_y, n_h), "b2": (n_y,)}
+  return model._replace(params=Params(*(jnp.asarray(p) for p in model.params)))
+
+
+def _checked(model: Model, *, stored: bool = False) -> Model:
+  """Returns ``model`` with NumPy weights and float numbers, refusing what the format cannot hold.
+
+  The one check behind both :func:`save` and :func:`load`, so that the two never disagree.
+
+  Args:
+    model: the model to check.
+    stored: name the fields as the file does (`W1`), not as attributes (`model.params.W1`).
+
+  Returns:
+    The same model, its weights as native-order NumPy arrays, its numbers as Python floats.
+
+  Raises:
+    TypeError: a field of the wrong type or dtype.
+    ValueError: a wrong activation, shape or value.
+  """
+
+  def name(field: str) -> str:
+    owner = "" if stored else "model.params." if field in Params._fields else "model."
+    return f"`{owner}{field}`"
+
+  if not isinstance(model, Model):
+    raise TypeError(f"`model` must be a jacts.models.Model; got {type(model).__name__}.")
+  activation, known = model.activation, sorted(ACTIVATIONS)
+  if not isinstance(activation, str) or activation not in ACTIVATIONS:
+    raise ValueError(f"{name('activation')}: unknown activation {activation!r}; one of {known}.")
+  params = _checked_params(model.params, name)
+  slope = _finite_real(model.negative_slope, name("negative_slope"))
+  at_zero = _finite_real(model.derivative_at_zero, name("derivative_at_zero"))
+  # The sub-differential at 0, which jacts.relu and jacts.leaky_relu require of the convention.
+  lowest, highest = (0.0, 1.0) if activation == "relu" else (-math.inf, math.inf)
+  if activation == "leaky_relu":
+    lowest, highest = sorted((slope, 1.0))
+  if not lowest <= at_zero <= highest:
+    raise ValueError(
+      f"{name('derivative_at_zero')} must lie in the sub-differential of {activation} at 0, "
+      f"[{lowest}, {highest}]; got {at_zero}."
+    )
+  return Model(params, activation, slope, at_zero)
+
+
+def _checked_params(params: Params, name: Callable[[str], str]) -> Params:
+  """Returns ``params`` as NumPy arrays, checking each on its own, then how the four fit."""
+  if not isinstance(params, Params):
+    raise TypeError(f"`model.params` must be a jacts.shallow.Params; got {type(params).__name__}.")
   arrays = {}
-  for name, shape in expected.items():
-    array = field(name, None)
-    if array.shape != shape or not np.issubdtype(array.dtype, np.floating):
-      raise ModelFileError(
-        f"{path}: `{name}` has shape {array.shape} and dtype {array.dtype}; the stored sizes "
-        f"need a floating array of shape {shape}"
-      )
-    if not np.all(np.isfinite(array)):
-      raise ModelFileError(f"{path}: `{name}` holds NaN or infinite values")
-    arrays[name] = jnp.asarray(array)
-  return Model(
-    Params(**arrays),
-    activation,
-    negative_slope=field("negative_slope", float),
-    derivative_at_zero=field("derivative_at_zero", float),
-  )
+  for field, value in zip(Params._fields, params, strict=True):
+    if not (hasattr(value, "dtype") and hasattr(value, "shape")):
+      raise TypeError(f"{name(field)} must be an array; got {type(value).__name__}.")
+    dtype = np.dtype(value.dtype)
+    if dtype == jnp.bfloat16:
+      raise TypeError(f"{name(field)} is bfloat16, which .npz cannot store: convert to float32.")
+    if dtype.newbyteorder("=") not in _DTYPES:
+      raise TypeError(f"{name(field)} must be a {_DTYPE_NAMES} array; got {dtype}.")
+    arrays[field] = np.asarray(value, dtype.newbyteorder("="))
+    if not np.all(np.isfinite(arrays[field])):
+      raise ValueError(f"{name(field)} holds NaN or infinite values.")
+  dtypes = [str(array.dtype) for array in arrays.values()]
+  if len(set(dtypes)) > 1:
+    fields = ", ".join(name(field) for field in Params._fields)
+    raise TypeError(f"{fields} must share one dtype; got {', '.join(dtypes)}.")
+  W1, W2 = arrays["W1"], arrays["W2"]
+  if W1.ndim != 2 or W2.ndim != 2 or 0 in W1.shape + W2.shape:
+    shapes = f"{W1.shape} and {W2.shape}"
+    raise ValueError(f"{name('W1')} and {name('W2')} must be 2-d, sizes >= 1; got {shapes}.")
+  (n_h, n_x), n_y = W1.shape, W2.shape[0]
+  for field, shape in _shapes(n_x, n_h, n_y).items():
+    if arrays[field].shape != shape:
+      raise ValueError(f"{name(field)} has shape {arrays[field].shape}; W1 and W2 imply {shape}.")
+  return Params(**arrays)
+
+
+def _finite_real(value, name: str) -> float:
+  """Returns ``value`` as a float, refusing bools, non-numbers, NaN and infinities."""
+  if isinstance(value, bool) or not isinstance(value, Real):
+    raise TypeError(f"{name} must be a finite real number; got {value!r}.")
+  try:
+    number = float(value)
+  except OverflowError:  # An int beyond float's range.
+    number = math.inf
+  if not math.isfinite(number):
+    raise ValueError(f"{name} must be a finite real number; got {value}.")
+  return number
+
+
+def _read_archive(path: pathlib.Path) -> dict[str, np.ndarray]:
+  """Reads the archive at ``path`` into {field: array}, refusing any member but `<field>.npy`."""
+  try:
+    archive = zipfile.ZipFile(path)
+  except zipfile.BadZipFile:
+    raise ModelFileError("not a jacts model file (not an .npz archive)") from None
+  with archive:
+    members = {}
+    for info in archive.infolist():
+      field = info.filename.removesuffix(".npy")
+      if not info.filename.endswith(".npy") or field not in _FIELDS or field in members:
+        raise ModelFileError(f"not a jacts model file (unexpected member {info.filename!r})")
+      members[field] = info
+    missing = ", ".join(f"`{field}`" for field in _FIELDS if field not in members)
+    if missing:
+      raise ModelFileError(f"not a jacts model file (no {missing})")
+    return {field: _read_member(archive, info, field) for field, info in members.items()}
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, field: str) -> np.ndarray:
+  """Reads one member, naming ``field`` in whatever goes wrong."""
+  if info.flag_bits & 0x1:
+    raise ModelFileError(f"`{field}` is encrypted")
+  if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+    method = info.compress_type  # numpy's savez and savez_compressed write 0 and 8.
+    raise ModelFileError(f"`{field}` uses zip method {method}; only stored and deflated are read")
+  try:
+    with archive.open(info) as stream:
+      return _read_npy(stream, info.file_size, field)
+  except ModelFileError:
+    raise
+  except _UNREADABLE as error:
+    raise ModelFileError(f"`{field}` is unreadable ({_one_line(error)})") from None
+
+
+def _read_npy(stream, size: int, field: str) -> np.ndarray:
+  """Reads a ``.npy`` stream of ``size`` bytes, checking its header before reading any data."""
+  version = npy.read_magic(stream)
+  if version not in ((1, 0), (2, 0)):
+    raise ModelFileError(f"`{field}` is .npy version {version}; only 1.0 and 2.0 are read")
+  read_header = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
+  shape, fortran_order, dtype = read_header(stream)
+  description, accepts = _FIELDS[field]
+  native = dtype.newbyteorder("=")
+  if dtype.hasobject or not accepts(native, shape):
+    raise ModelFileError(f"`{field}` must be {description}; got {native} of shape {shape}")
+  # Python ints, so a forged shape such as (2**41, 2) cannot overflow; refused before reading.
+  declared, held = math.prod(shape) * dtype.itemsize, size - stream.tell()
+  if declared != held:
+    raise ModelFileError(
+      f"`{field}`: its header declares shape {shape} of {native} ({declared} bytes); the member "
+      f"holds {held}"
+    )
+  data = stream.read(held)  # Reading to the end also checks the CRC.
+  if len(data) != held:
+    raise ModelFileError(f"`{field}` is truncated: {len(data)} of {held} bytes")
+  array = np.frombuffer(data, dtype).reshape(shape, order="F" if fortran_order else "C")
+  return array.astype(native)  # A writable copy in native byte order.
+
+
+def _decode(arrays: dict[str, np.ndarray]) -> Model:
+  """Builds the model from the fields, after checking what only a file holds (format, sizes)."""
+  if str(arrays["format"]) != FORMAT:
+    raise ModelFileError(f"not a jacts model file (format {str(arrays['format'])!r})")
+  version = int(arrays["format_version"])
+  if version != FORMAT_VERSION:
+    raise ModelFileError(f"format version {version}; this jacts reads version {FORMAT_VERSION}")
+  n_x, n_h, n_y = (int(arrays[name]) for name in ("n_x", "n_h", "n_y"))
+  for field, shape in _shapes(n_x, n_h, n_y).items():
+    if arrays[field].shape != shape:
+      raise ModelFileError(f"`{field}` has shape {arrays[field].shape}; stored sizes need {shape}")
+  weights = Params(*(arrays[field] for field in Params._fields))
+  slope, at_zero = float(arrays["negative_slope"]), float(arrays["derivative_at_zero"])
+  return Model(weights, str(arrays["activation"]), slope, at_zero)
+
+
+def _shapes(n_x: int, n_h: int, n_y: int) -> dict[str, tuple[int, ...]]:
+  """The shape of each weight, as :class:`jacts.shallow.Params` lays them out."""
+  return {"W1": (n_h, n_x), "b1": (n_h,), "W2": (n_y, n_h), "b2": (n_y,)}
+
+
+def _mode_for(path: pathlib.Path) -> int:
+  """The permission bits for ``path``: its own if it exists, else what the umask gives."""
+  with contextlib.suppress(FileNotFoundError):
+    return stat.S_IMODE(os.stat(path).st_mode)
+  umask = os.umask(0)  # The only way to read the umask is to set it: put it back at once.
+  os.umask(umask)
+  return 0o666 & ~umask
+
+
+def _remove_leftovers(path: pathlib.Path) -> None:
+  """Removes the temporary files of saves to ``path`` whose writing process no longer exists."""
+  if os.name != "posix":  # os.kill(pid, 0) probes a PID only on POSIX (on Windows it kills).
+    return
+  pattern = re.compile(re.escape(f".{path.name}.") + r"(\d+)\.[a-z0-9_]+\.tmp")
+  try:
+    entries = list(os.scandir(path.parent))
+  except OSError:  # mkstemp reports a missing or unreadable folder in its own words.
+    return
+  for entry in entries:
+    match = pattern.fullmatch(entry.name)
+    if match and entry.is_file(follow_symlinks=False) and not _alive(int(match[1])):
+      with contextlib.suppress(OSError):  # Another save may have removed it first.
+        os.unlink(entry.path)
+
+
+def _alive(pid: int) -> bool:
+  """Whether process ``pid`` exists; one we may not signal (another user's) counts as alive."""
+  try:
+    os.kill(pid, 0)
+  except ProcessLookupError:
+    return False
+  except (OSError, OverflowError):  # Unknown: keep the file.
+    pass
+  return True
+
+
+def _one_line(error: BaseException) -> str:
+  """The error's message on one line (or its type's name, for an empty message)."""
+  return " ".join(str(error).split()) or type(error).__name__

@@ -53,7 +53,7 @@ def test_train_defaults_reproduce_the_lectures_run(trained):
   assert "Training accuracy: 90." in result.stdout
 
 
-def test_train_writes_the_model_and_both_pictures(trained):
+def test_train_writes_the_model_and_both_pictures(trained, x64):  # The model is float64.
   _, folder = trained
   for name in ("boundary.png", "costs.png"):
     assert (folder / name).read_bytes().startswith(PNG_SIGNATURE)
