@@ -1,13 +1,19 @@
 """The lecture's four activations, each differentiated by a custom VJP built from its rule.
 
 Each public activation checks its arguments (before tracing), then calls a ``jax.custom_vjp``
-function whose backward pass is exactly the derivative in :data:`jacts._rules.RULES`.
+function whose backward pass is exactly the derivative in :data:`jacts._rules.RULES`. Each
+public function's defaults are read from its rule, and :data:`PUBLIC` pairs every rule with its
+public function, so the table stays the one source of what an activation is.
+
+Forward mode (``jax.jvp``, ``jax.jacfwd``) does not apply to a ``jax.custom_vjp`` function;
+``jacts.forward_mode(f)`` is the same function with a custom JVP.
 """
 
 import functools
 import inspect
 import math
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Mapping
 from numbers import Real
 from typing import NamedTuple
 
@@ -18,8 +24,54 @@ from jacts import _validation
 from jacts._rules import RULES, Rule
 
 
+class Prepared(NamedTuple):
+  """An activation's arguments after validation, in the order its rule takes them."""
+
+  z: jax.Array
+  params: tuple  # Differentiable parameters, each in z's dtype.
+  conventions: tuple[float, ...]  # g' at each kink: static Python floats.
+
+
+def prepare(rule: Rule, function: str, z: ArrayLike, *args, **kwargs) -> Prepared:
+  """Checks a call's arguments against ``rule`` (before tracing), naming ``function``.
+
+  The arguments are bound to the rule's signature, so defaults come from the table and wrong
+  arguments are named as the public function's.
+  """
+  try:
+    bound = rule.signature.bind(z, *args, **kwargs)
+  except TypeError as error:
+    raise TypeError(
+      f"`{function}` takes the arguments of jacts.{rule.name}{rule.signature}; {error}."
+    ) from None
+  bound.apply_defaults()
+  given = bound.arguments
+  z = _validation.floating_array(function, "z", z)
+  params = tuple(
+    _validation.parameter(function, p.name, given[p.name], z, p.lowest, p.highest)
+    for p in rule.parameters
+  )
+  numbers = [given[p.name] for p in rule.parameters]
+  known = all(isinstance(n, Real) for n in numbers)
+  conventions = tuple(
+    # An array parameter (traced, or on a device) is not read on the host to check it.
+    _validation.derivative_at_kink(
+      function,
+      k.argument,
+      given[k.argument],
+      k.at,
+      *(k.subdifferential(*numbers) if known else _ANY),
+    )
+    for k in rule.kinks
+  )
+  return Prepared(z, params, conventions)
+
+
+_ANY = (-math.inf, math.inf)
+
+
 def custom_vjp_from_rule(rule: Rule) -> Callable:
-  """Builds ``f(derivative_at_zero, z, *params)`` whose VJP is ``rule``'s derivative.
+  """Builds ``f(conventions, z, *params)`` whose VJP is ``rule``'s derivative.
 
   The residuals are the output ``a`` alone where the rule has a from-output form (sigmoid, tanh:
   the lecture's point that a(1-a) and 1-a^2 are cheap once a is known), else ``z`` and the params.
@@ -28,25 +80,21 @@ def custom_vjp_from_rule(rule: Rule) -> Callable:
   """
 
   @functools.partial(jax.custom_vjp, nondiff_argnums=(0,))
-  def f(derivative_at_zero, z, *params):
-    del derivative_at_zero  # Only the backward pass uses it.
+  def f(conventions, z, *params):
+    del conventions  # Only the backward pass uses them.
     return rule.value(z, *params)
 
-  def _fwd(derivative_at_zero, z, *params):
-    del derivative_at_zero  # Only the backward pass uses it.
+  def _fwd(conventions, z, *params):
+    del conventions  # Only the backward pass uses them.
     a = rule.value(z, *params)
-    if rule.derivative_from_output is not None:
-      return a, a
-    return a, (z, params)
+    return a, (rule.residual(z, a), z if rule.parameters else None, params)
 
-  def _bwd(derivative_at_zero, residuals, g):
-    if rule.derivative_from_output is not None:
-      return (g * rule.derivative_from_output(residuals),)
-    z, params = residuals
-    dz = g * rule.derivative(z, *params, derivative_at_zero=derivative_at_zero)
+  def _bwd(conventions, residuals, g):
+    residual, z, params = residuals
+    dz = g * rule.slope(residual, params, conventions)
     dparams = tuple(
-      _sum_to_shape(g * d(z, *params), p.shape)
-      for d, p in zip(rule.parameter_derivatives, params, strict=True)
+      _sum_to_shape(g * p.derivative(z, *params), value.shape)
+      for p, value in zip(rule.parameters, params, strict=True)
     )
     return (dz, *dparams)
 
@@ -62,41 +110,27 @@ def _sum_to_shape(x: jax.Array, shape: tuple) -> jax.Array:
   return x.sum(axis=stretched, keepdims=True) if stretched else x
 
 
-class Prepared(NamedTuple):
-  """An activation's arguments after validation, in the order its rule takes them."""
+def _differentiable(name: str) -> Callable[..., jax.Array]:
+  """``call(z, *args, **kwargs)``: checks the arguments, then applies the custom VJP."""
+  rule = RULES[name]
+  implementation = custom_vjp_from_rule(rule)
+  function = f"jacts.{name}"
 
-  z: jax.Array
-  params: tuple  # Differentiable parameters, each in z's dtype.
-  derivative_at_zero: float | None  # Static; None for smooth activations.
+  def call(z, *args, **kwargs):
+    z, params, conventions = prepare(rule, function, z, *args, **kwargs)
+    return implementation(conventions, z, *params)
 
-
-def _prepare_smooth(function: str, z: ArrayLike) -> Prepared:
-  return Prepared(_validation.floating_array(function, "z", z), (), None)
-
-
-def _prepare_relu(function: str, z: ArrayLike, *, derivative_at_zero: float = 1.0) -> Prepared:
-  z = _validation.floating_array(function, "z", z)
-  at_zero = _validation.derivative_at_zero(function, derivative_at_zero, 0.0, 1.0)
-  return Prepared(z, (), at_zero)
+  return call
 
 
-def _prepare_leaky_relu(
-  function: str, z: ArrayLike, negative_slope: ArrayLike = 0.01, *, derivative_at_zero: float = 1.0
-) -> Prepared:
-  z = _validation.floating_array(function, "z", z)
-  slope = _validation.negative_slope(function, negative_slope, z)
-  if isinstance(negative_slope, Real):
-    lowest, highest = sorted((float(negative_slope), 1.0))
-  else:  # An array slope (traced, or on a device) is not read on the host to check it.
-    lowest, highest = -math.inf, math.inf
-  at_zero = _validation.derivative_at_zero(function, derivative_at_zero, lowest, highest)
-  return Prepared(z, (slope,), at_zero)
-
-
-_sigmoid = custom_vjp_from_rule(RULES["sigmoid"])
-_tanh = custom_vjp_from_rule(RULES["tanh"])
-_relu = custom_vjp_from_rule(RULES["relu"])
-_leaky_relu = custom_vjp_from_rule(RULES["leaky_relu"])
+_sigmoid = _differentiable("sigmoid")
+_tanh = _differentiable("tanh")
+_relu = _differentiable("relu")
+_leaky_relu = _differentiable("leaky_relu")
+# The public functions' defaults, read from the table (their signatures are checked against it).
+_RELU_AT_ZERO = RULES["relu"].default("derivative_at_zero")
+_LEAKY_SLOPE = RULES["leaky_relu"].default("negative_slope")
+_LEAKY_AT_ZERO = RULES["leaky_relu"].default("derivative_at_zero")
 
 
 def sigmoid(z: ArrayLike) -> jax.Array:
@@ -109,10 +143,8 @@ def sigmoid(z: ArrayLike) -> jax.Array:
   the naive formula gives NaN for z < -88 in float32). Where ``a`` rounds to 1, ``a(1 - a)``
   rounds to 0 although the true slope is about e^-z: from z = 16.64 in float32, 8.32 in float16
   and 6.25 in bfloat16 (``tests/test_numerics.py`` pins these). Half-precision inputs are
-  evaluated in float32 and rounded back, so float16 sigmoid(-12) is 6.1e-6, not 0.
-
-  Forward mode (``jax.jvp``, ``jax.jacfwd``) does not apply to a ``jax.custom_vjp`` function;
-  ``jacts.forward_mode(f)`` is the same function with a custom JVP.
+  evaluated in float32 and rounded back, so float16 sigmoid(-12) is 6.1e-6, not 0. For forward
+  mode, see :func:`jacts.forward_mode`.
 
   Args:
     z: a floating-point array of any shape (float16, bfloat16, float32, float64) or Python float.
@@ -127,8 +159,7 @@ def sigmoid(z: ArrayLike) -> jax.Array:
     >>> print(jax.grad(jacts.sigmoid)(0.0))
     0.25
   """
-  z, _, _ = _prepare_smooth("jacts.sigmoid", z)
-  return _sigmoid(None, z)
+  return _sigmoid(z)
 
 
 def tanh(z: ArrayLike) -> jax.Array:
@@ -140,10 +171,7 @@ def tanh(z: ArrayLike) -> jax.Array:
   The backward pass keeps only the output ``a``. It is finite for every finite ``z`` (the naive
   formula is inf/inf = NaN for |z| > 89 in float32). Where ``a`` rounds to +-1, ``1 - a^2``
   rounds to 0: from |z| = 8.0 in float32 (where XLA's tanh returns exactly 1), 4.51 in float16
-  and 3.47 in bfloat16.
-
-  Forward mode (``jax.jvp``, ``jax.jacfwd``) does not apply to a ``jax.custom_vjp`` function;
-  ``jacts.forward_mode(f)`` is the same function with a custom JVP.
+  and 3.47 in bfloat16. For forward mode, see :func:`jacts.forward_mode`.
 
   Args:
     z: a floating-point array of any shape (float16, bfloat16, float32, float64) or Python float.
@@ -158,11 +186,10 @@ def tanh(z: ArrayLike) -> jax.Array:
     >>> print(jax.grad(jacts.tanh)(0.0))
     1.0
   """
-  z, _, _ = _prepare_smooth("jacts.tanh", z)
-  return _tanh(None, z)
+  return _tanh(z)
 
 
-def relu(z: ArrayLike, *, derivative_at_zero: float = 1.0) -> jax.Array:
+def relu(z: ArrayLike, *, derivative_at_zero: float = _RELU_AT_ZERO) -> jax.Array:
   r"""The rectified linear unit, with the lecture's derivative.
 
   .. math::
@@ -171,10 +198,7 @@ def relu(z: ArrayLike, *, derivative_at_zero: float = 1.0) -> jax.Array:
 
   g'(0) is undefined; any value in the sub-differential [0, 1] is a valid choice. The lecture
   sets 1, the default here; ``derivative_at_zero=0.0`` gives the ``jax.nn.relu`` and PyTorch
-  convention.
-
-  Forward mode (``jax.jvp``, ``jax.jacfwd``) does not apply to a ``jax.custom_vjp`` function;
-  ``jacts.forward_mode(f)`` is the same function with a custom JVP.
+  convention. For forward mode, see :func:`jacts.forward_mode`.
 
   Args:
     z: a floating-point array of any shape (float16, bfloat16, float32, float64) or Python float.
@@ -190,12 +214,14 @@ def relu(z: ArrayLike, *, derivative_at_zero: float = 1.0) -> jax.Array:
     >>> print(jax.grad(lambda z: jacts.relu(z, derivative_at_zero=0.0))(0.0))
     0.0
   """
-  z, _, at_zero = _prepare_relu("jacts.relu", z, derivative_at_zero=derivative_at_zero)
-  return _relu(at_zero, z)
+  return _relu(z, derivative_at_zero=derivative_at_zero)
 
 
 def leaky_relu(
-  z: ArrayLike, negative_slope: ArrayLike = 0.01, *, derivative_at_zero: float = 1.0
+  z: ArrayLike,
+  negative_slope: ArrayLike = _LEAKY_SLOPE,
+  *,
+  derivative_at_zero: float = _LEAKY_AT_ZERO,
 ) -> jax.Array:
   r"""The leaky rectified linear unit, with the lecture's derivative.
 
@@ -207,14 +233,12 @@ def leaky_relu(
   For 0 <= s <= 1 this is the lecture's max(s z, z) (s = 0.01). The slope ``s`` may be a traced
   JAX array and is differentiable, so a learnable slope (PReLU) works; its gradient is the sum
   of ``g * z`` over the entries where ``z < 0`` (summed over the axes ``s`` was broadcast along).
-
-  Forward mode (``jax.jvp``, ``jax.jacfwd``) does not apply to a ``jax.custom_vjp`` function;
-  ``jacts.forward_mode(f)`` is the same function with a custom JVP.
+  For forward mode, see :func:`jacts.forward_mode`.
 
   Args:
     z: a floating-point array of any shape (float16, bfloat16, float32, float64) or Python float.
-    negative_slope: s, a Python float or a floating-point array whose shape broadcasts to ``z``'s
-      (a scalar, or one slope per channel).
+    negative_slope: s, a finite Python float or a floating-point array whose shape broadcasts to
+      ``z``'s (a scalar, or one slope per channel).
     derivative_at_zero: d_0, the derivative used at exactly ``z == 0``: 1 (the default) or s
       both work; a Python number between s and 1 when s is a Python float.
 
@@ -230,44 +254,30 @@ def leaky_relu(
     >>> print(jax.grad(jacts.leaky_relu, argnums=1)(-2.0, 0.2))  # d/ds = z where z < 0
     -2.0
   """
-  z, (slope,), at_zero = _prepare_leaky_relu(
-    "jacts.leaky_relu", z, negative_slope, derivative_at_zero=derivative_at_zero
+  return _leaky_relu(z, negative_slope, derivative_at_zero=derivative_at_zero)
+
+
+def _public_functions() -> Mapping[str, Callable]:
+  """Each rule's public function, checked against the rule's signature at import."""
+  for name, rule in RULES.items():
+    declared = inspect.signature(globals()[name])
+    plain = declared.replace(
+      parameters=[p.replace(annotation=p.empty) for p in declared.parameters.values()],
+      return_annotation=declared.empty,
+    )
+    if plain != rule.signature:
+      raise AssertionError(f"jacts.{name}{plain} differs from its rule's {rule.signature}")
+  return types.MappingProxyType({name: globals()[name] for name in RULES})
+
+
+PUBLIC: Mapping[str, Callable] = _public_functions()
+"""Every activation's public function, by rule name."""
+
+
+def unknown_activation(activation, argument: str = "activation") -> ValueError:
+  """The error for an ``argument`` that is not a jacts activation: it lists those there are."""
+  known = ", ".join(f"jacts.{name}" for name in RULES)
+  return ValueError(
+    f"`{argument}` must be an activation jacts knows how to differentiate ({known}, or a "
+    f"functools.partial of one); got {activation!r}."
   )
-  return _leaky_relu(at_zero, z, slope)
-
-
-def arguments_checker(function: str, activation: Callable) -> Callable[..., None]:
-  """Returns ``check(*args, **kwargs)``: a TypeError naming ``function`` unless ``activation``
-  takes those arguments (for wrappers such as ``jacts.derivative(f)``, whose checks would
-  otherwise fail in a private helper's name)."""
-  signature = inspect.signature(activation)
-  plain = signature.replace(
-    parameters=[p.replace(annotation=p.empty) for p in signature.parameters.values()],
-    return_annotation=signature.empty,
-  )
-
-  def check(*args, **kwargs) -> None:
-    try:
-      signature.bind(*args, **kwargs)
-    except TypeError as error:
-      raise TypeError(
-        f"`{function}` takes the arguments of jacts.{activation.__name__}{plain}; {error}."
-      ) from None
-
-  return check
-
-
-class Activation(NamedTuple):
-  """What jacts knows about one of its activations."""
-
-  rule: Rule
-  # (function_name, *args, **kwargs) -> Prepared: the activation's own argument checks.
-  prepare: Callable[..., Prepared]
-
-
-ACTIVATIONS: dict[Callable, Activation] = {
-  sigmoid: Activation(RULES["sigmoid"], _prepare_smooth),
-  tanh: Activation(RULES["tanh"], _prepare_smooth),
-  relu: Activation(RULES["relu"], _prepare_relu),
-  leaky_relu: Activation(RULES["leaky_relu"], _prepare_leaky_relu),
-}

@@ -7,34 +7,20 @@ import jax
 from jax.typing import ArrayLike
 
 from jacts import _validation
-from jacts._activations import ACTIVATIONS, Activation, arguments_checker
-
-
-def known_activation(activation: Callable, argument: str = "activation") -> Activation:
-  """Returns what jacts knows of ``activation``, or raises a ValueError that lists what it knows."""
-  if isinstance(activation, functools.partial):
-    return known_activation(activation.func, argument)
-  try:
-    return ACTIVATIONS[activation]
-  except (KeyError, TypeError):  # TypeError: an unhashable argument.
-    pass
-  known = ", ".join(f"jacts.{a.rule.name}" for a in ACTIVATIONS.values())
-  raise ValueError(
-    f"`{argument}` must be an activation jacts knows how to differentiate ({known}, or a "
-    f"functools.partial of one); got {activation!r}."
-  )
+from jacts._activations import prepare
+from jacts._registry import known_activation
 
 
 def derivative(activation: Callable) -> Callable[..., jax.Array]:
   """Returns g', the derivative of a jacts activation with respect to z, as a function.
 
   The returned function takes the same arguments as the activation and uses the same rule as its
-  custom VJP (including the convention at z = 0), so ``derivative(f)(z) * g`` is exactly what
+  custom VJP (including the conventions at kinks), so ``derivative(f)(z) * g`` is exactly what
   ``jax.vjp(f, z)`` returns for the cotangent ``g``.
 
   Args:
-    activation: ``jacts.sigmoid``, ``jacts.tanh``, ``jacts.relu`` or ``jacts.leaky_relu`` (or a
-      ``functools.partial`` of one, whose bound arguments are kept).
+    activation: a jacts activation, or its forward-mode version (or a ``functools.partial`` of
+      either, whose bound arguments are kept).
 
   Returns:
     A function ``(z, *args, **kwargs) -> g'(z)`` with the shape and dtype of ``z``.
@@ -51,14 +37,12 @@ def derivative(activation: Callable) -> Callable[..., jax.Array]:
   """
   if isinstance(activation, functools.partial):
     return functools.partial(derivative(activation.func), *activation.args, **activation.keywords)
-  rule, prepare = known_activation(activation)
+  rule = known_activation(activation).rule
   function = f"jacts.derivative(jacts.{rule.name})"
-  check_arguments = arguments_checker(function, activation)
 
   def activation_derivative(z: ArrayLike, *args, **kwargs) -> jax.Array:
-    check_arguments(z, *args, **kwargs)
-    z, params, at_zero = prepare(function, z, *args, **kwargs)
-    return rule.derivative(z, *params, derivative_at_zero=at_zero)
+    z, params, conventions = prepare(rule, function, z, *args, **kwargs)
+    return rule.derivative(z, *params, *conventions)
 
   activation_derivative.__name__ = f"{rule.name}_derivative"
   activation_derivative.__qualname__ = activation_derivative.__name__

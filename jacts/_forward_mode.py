@@ -6,42 +6,39 @@ as their residual is just the output for sigmoid and tanh; these are for forward
 """
 
 import functools
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Mapping
 
 import jax
 import jax.numpy as jnp
 
-from jacts._activations import ACTIVATIONS, Activation, arguments_checker
-from jacts._derivative import known_activation
-from jacts._rules import Rule
+from jacts._activations import PUBLIC, prepare, unknown_activation
+from jacts._rules import RULES, Rule
 
 
 def custom_jvp_from_rule(rule: Rule) -> Callable:
-  """Builds ``f(derivative_at_zero, z, *params)`` whose JVP is ``rule``'s derivative.
+  """Builds ``f(conventions, z, *params)`` whose JVP is ``rule``'s derivative.
 
   .. math::
     \\dot a = g'(z) \\dot z + \\sum_k \\frac{\\partial g}{\\partial s_k} \\dot s_k
   """
 
   @functools.partial(jax.custom_jvp, nondiff_argnums=(0,))
-  def f(derivative_at_zero, z, *params):
-    del derivative_at_zero  # Only the derivative uses it.
+  def f(conventions, z, *params):
+    del conventions  # Only the derivative uses them.
     return rule.value(z, *params)
 
-  def _jvp(derivative_at_zero, primals, tangents):
+  def _jvp(conventions, primals, tangents):
     z, *params = primals
     z_dot, *params_dot = tangents
     a = rule.value(z, *params)
-    if rule.derivative_from_output is not None:
-      slope = rule.derivative_from_output(a)
-    else:
-      slope = rule.derivative(z, *params, derivative_at_zero=derivative_at_zero)
+    slope = rule.slope(rule.residual(z, a), params, conventions)
     a_dot = jnp.zeros_like(a) if _is_zero(z_dot) else slope * z_dot
-    for d, p_dot in zip(rule.parameter_derivatives, params_dot, strict=True):
+    for p, p_dot in zip(rule.parameters, params_dot, strict=True):
       # A parameter that is not perturbed adds nothing: not d * 0, which is NaN where d is
       # infinite (d(slope * z)/d slope = z = -inf).
       if not _is_zero(p_dot):
-        a_dot = a_dot + d(z, *params) * jnp.broadcast_to(p_dot, z.shape)
+        a_dot = a_dot + p.derivative(z, *params) * jnp.broadcast_to(p_dot, z.shape)
     return a, a_dot
 
   f.defjvp(_jvp, symbolic_zeros=True)
@@ -52,43 +49,46 @@ def _is_zero(tangent) -> bool:
   return isinstance(tangent, jax.custom_derivatives.SymbolicZero)
 
 
-def _forward_version(activation: Callable, known: Activation) -> Callable:
-  rule, prepare = known
+def _forward_version(name: str) -> Callable:
+  rule, activation = RULES[name], PUBLIC[name]
   implementation = custom_jvp_from_rule(rule)
-  function = f"jacts.forward_mode(jacts.{rule.name})"
-  check_arguments = arguments_checker(function, activation)
+  function = f"jacts.forward_mode(jacts.{name})"
 
   @functools.wraps(activation)
   def forward_version(z, *args, **kwargs):
-    check_arguments(z, *args, **kwargs)
-    z, params, at_zero = prepare(function, z, *args, **kwargs)
-    return implementation(at_zero, z, *params)
+    z, params, conventions = prepare(rule, function, z, *args, **kwargs)
+    return implementation(conventions, z, *params)
 
-  forward_version.__qualname__ = f"forward_mode({rule.name})"
+  forward_version.__qualname__ = f"forward_mode({name})"
   forward_version.__doc__ = (
-    f"jacts.{rule.name} differentiated by a custom JVP from the same rule (forward and reverse "
+    f"jacts.{name} differentiated by a custom JVP from the same rule (forward and reverse "
     f"mode); takes the same arguments. See jacts.forward_mode."
   )
   return forward_version
 
 
 # Built once, so that forward_mode(f) is always the same function (jit caches by identity).
-_FORWARD = {f: _forward_version(f, known) for f, known in list(ACTIVATIONS.items())}
-ACTIVATIONS.update({version: ACTIVATIONS[f] for f, version in _FORWARD.items()})
+FORWARD: Mapping[str, Callable] = types.MappingProxyType(
+  {name: _forward_version(name) for name in RULES}
+)
+"""Every activation's forward-mode version, by rule name."""
+
+_FORWARD_OF = {PUBLIC[name]: FORWARD[name] for name in RULES} | {f: f for f in FORWARD.values()}
 
 
 def forward_mode(activation: Callable) -> Callable:
   """Returns ``activation`` with a custom JVP, for ``jax.jvp``, ``jax.jacfwd`` and friends.
 
   Same arguments, same values and same derivative as ``activation`` (the same rule, the same
-  convention at z = 0, the same traced and differentiable leaky slope), defined with
+  conventions at kinks, the same traced and differentiable parameters), defined with
   ``jax.custom_jvp`` instead of ``jax.custom_vjp``, so that every JAX transformation applies:
   ``jax.jvp``, ``jax.jacfwd``, ``jax.linearize``, forward-over-reverse Hessian-vector products,
   and reverse mode too. ``jacts.derivative``, ``jacts.shallow`` and ``jacts.forward_mode`` itself
   accept the result.
 
-  When to use which: the default activations store only their output for sigmoid and tanh and
-  are what reverse-mode training wants; use these where forward mode is needed.
+  When to use which: the default activations store only their output where it determines g'
+  (sigmoid, tanh) and are what reverse-mode training wants; use these where forward mode is
+  needed.
 
   Args:
     activation: a jacts activation (or a ``functools.partial`` of one, whose bound arguments
@@ -107,12 +107,7 @@ def forward_mode(activation: Callable) -> Callable:
   """
   if isinstance(activation, functools.partial):
     return functools.partial(forward_mode(activation.func), *activation.args, **activation.keywords)
-  known_activation(activation)  # Raises the shared error for anything else.
-  return _FORWARD.get(activation, activation)  # A forward-mode version maps to itself.
-
-
-def is_forward_mode(activation: Callable) -> bool:
-  """Whether ``activation`` (or the function a partial wraps) is a forward-mode version."""
-  while isinstance(activation, functools.partial):
-    activation = activation.func
-  return activation in _FORWARD.values()
+  try:
+    return _FORWARD_OF[activation]
+  except (KeyError, TypeError):  # TypeError: an unhashable argument.
+    raise unknown_activation(activation) from None

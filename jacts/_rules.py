@@ -1,35 +1,102 @@
-"""The lecture's activations and their derivatives: the single source of truth.
+"""The rule table: the one place that knows each activation.
 
-Everything in jacts that needs g(z) or g'(z) reads it from :data:`RULES`: the custom VJPs, the
-forward-mode versions, :func:`jacts.derivative`, the shallow network's hand-written backprop and
-the command line's check. Every function here is elementwise, keeps the dtype of ``z`` and takes
-its parameters already validated (see ``_activations.py``).
+A :class:`Rule` holds every fact about one activation: its name, g, g' (and g' written in the
+output a = g(z) where a determines it), its differentiable parameters with their defaults and
+valid ranges, its kinks with the convention at each, and its literal naive formula. Everything
+else in jacts is derived from :data:`RULES` once, at import, without mutating it: the public
+functions' registry and their custom VJPs, the forward-mode versions, :func:`jacts.derivative`,
+the shallow network's backprop, the names a model file may hold, the command line's choices,
+``jacts check`` and ``jacts plot``, the tests' parametrization and the benchmarks' lists.
+
+Every function here is elementwise, keeps the dtype of ``z`` and takes its arguments already
+validated (see ``_activations.py``): ``value(z, *params)``, ``derivative(z, *params,
+*conventions)`` and ``derivative_from_output(a, *params)``.
 """
 
-from collections.abc import Callable
+import functools
+import inspect
+import math
+import types
+from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
+
+# The lecture's choices: leaky ReLU's slope, and g'(0) = 1 for ReLU and leaky ReLU ("either
+# value works").
+LECTURE_SLOPE = 0.01
+LECTURE_DERIVATIVE_AT_ZERO = 1.0
+
+
+class Parameter(NamedTuple):
+  """A differentiable parameter of an activation, e.g. the leaky slope."""
+
+  name: str
+  default: float
+  # (z, *params) -> dg/dparam, elementwise.
+  derivative: Callable[..., jax.Array]
+  # The values a Python number may take; an array is not read on the host to check it.
+  lowest: float = -math.inf
+  highest: float = math.inf
+
+
+class Kink(NamedTuple):
+  """A point where g' jumps, and the convention chosen for g' there."""
+
+  argument: str  # The keyword-only argument that chooses g' there.
+  at: float
+  default: float
+  # (*params as Python numbers) -> (lowest, highest): the sub-differential at the kink, where
+  # every value is a valid choice of g'.
+  subdifferential: Callable[..., tuple[float, float]]
 
 
 class Rule(NamedTuple):
-  """How one activation and its derivatives are computed.
-
-  ``params`` below are the activation's differentiable parameters (the leaky slope), in order.
-  """
+  """How one activation and its derivatives are computed."""
 
   name: str
-  # g(z, *params).
   value: Callable[..., jax.Array]
-  # g'(z, *params, derivative_at_zero): the derivative with respect to z.
   derivative: Callable[..., jax.Array]
-  # g'(z) written in a = g(z), as the lecture does; None where a does not determine g'(z).
-  derivative_from_output: Callable[[jax.Array], jax.Array] | None
-  # One per parameter: (z, *params) -> dg/dparam, elementwise.
-  parameter_derivatives: tuple[Callable[..., jax.Array], ...]
-  # Whether g has a kink at 0, where `derivative_at_zero` chooses the sub-gradient.
-  has_kink: bool
+  # None where a = g(z) does not determine g'(z) (ReLU: a = 0 for z = 0 and for z < 0).
+  derivative_from_output: Callable[..., jax.Array] | None
+  naive: Callable[..., jax.Array]
+  parameters: tuple[Parameter, ...] = ()
+  kinks: tuple[Kink, ...] = ()
+
+  @property
+  def signature(self) -> inspect.Signature:
+    """The public function's signature: z, the parameters, then the conventions by keyword."""
+    return _signature(self)
+
+  def default(self, argument: str) -> float:
+    """The default of a parameter or convention, for the public function's signature."""
+    return self.signature.parameters[argument].default
+
+  def residual(self, z: jax.Array, a: jax.Array) -> jax.Array:
+    """What a backward pass keeps for g': the output where it determines g', else the input."""
+    return a if self.derivative_from_output is not None else z
+
+  def slope(self, residual: jax.Array, params: tuple, conventions: tuple) -> jax.Array:
+    """g'(z) from :meth:`residual`: the lecture's a(1 - a) from a, or the rule on z."""
+    if self.derivative_from_output is not None:
+      return self.derivative_from_output(residual, *params)
+    return self.derivative(residual, *params, *conventions)
+
+
+@functools.cache
+def _signature(rule: Rule) -> inspect.Signature:
+  z = [inspect.Parameter("z", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+  params = [
+    inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=p.default)
+    for p in rule.parameters
+  ]
+  conventions = [
+    inspect.Parameter(k.argument, inspect.Parameter.KEYWORD_ONLY, default=k.default)
+    for k in rule.kinks
+  ]
+  return inspect.Signature([*z, *params, *conventions])
 
 
 def _in_float32_if_half(function):
@@ -51,29 +118,27 @@ _sigmoid = _in_float32_if_half(jax.nn.sigmoid)
 _tanh = _in_float32_if_half(jnp.tanh)
 
 
+def _sigmoid_derivative(z):
+  return _sigmoid_from_output(_sigmoid(z))
+
+
 def _sigmoid_from_output(a):
   return a * (1 - a)
+
+
+def _tanh_derivative(z):
+  return _tanh_from_output(_tanh(z))
 
 
 def _tanh_from_output(a):
   return 1 - a * a
 
 
-def _sigmoid_derivative(z, *, derivative_at_zero=None):
-  del derivative_at_zero  # Smooth: no convention needed.
-  return _sigmoid_from_output(_sigmoid(z))
-
-
-def _tanh_derivative(z, *, derivative_at_zero=None):
-  del derivative_at_zero  # Smooth: no convention needed.
-  return _tanh_from_output(_tanh(z))
-
-
 def _relu(z):
   return jnp.maximum(z, jnp.zeros((), z.dtype))
 
 
-def _relu_derivative(z, *, derivative_at_zero):
+def _relu_derivative(z, derivative_at_zero):
   return _piecewise_derivative(z, jnp.zeros((), z.dtype), derivative_at_zero)
 
 
@@ -85,7 +150,7 @@ def _leaky_relu(z, negative_slope):
   return jnp.where(z >= 0, z, below)
 
 
-def _leaky_relu_derivative(z, negative_slope, *, derivative_at_zero):
+def _leaky_relu_derivative(z, negative_slope, derivative_at_zero):
   return _piecewise_derivative(z, jnp.broadcast_to(negative_slope, z.shape), derivative_at_zero)
 
 
@@ -101,37 +166,65 @@ def _piecewise_derivative(z, below_zero, derivative_at_zero):
   return jnp.where(z > 0, jnp.ones((), z.dtype), jnp.where(z < 0, below_zero, at_zero_or_nan))
 
 
-RULES: dict[str, Rule] = {
-  "sigmoid": Rule(
-    name="sigmoid",
-    value=_sigmoid,
-    derivative=_sigmoid_derivative,
-    derivative_from_output=_sigmoid_from_output,
-    parameter_derivatives=(),
-    has_kink=False,
-  ),
-  "tanh": Rule(
-    name="tanh",
-    value=_tanh,
-    derivative=_tanh_derivative,
-    derivative_from_output=_tanh_from_output,
-    parameter_derivatives=(),
-    has_kink=False,
-  ),
-  "relu": Rule(
-    name="relu",
-    value=_relu,
-    derivative=_relu_derivative,
-    derivative_from_output=None,
-    parameter_derivatives=(),
-    has_kink=True,
-  ),
-  "leaky_relu": Rule(
-    name="leaky_relu",
-    value=_leaky_relu,
-    derivative=_leaky_relu_derivative,
-    derivative_from_output=None,
-    parameter_derivatives=(_leaky_relu_slope_derivative,),
-    has_kink=True,
-  ),
-}
+def _naive_sigmoid(z: ArrayLike) -> jax.Array:
+  """1 / (1 + e^-z), as written."""
+  return 1 / (1 + jnp.exp(-z))
+
+
+def _naive_tanh(z: ArrayLike) -> jax.Array:
+  """(e^z - e^-z) / (e^z + e^-z), as written."""
+  return (jnp.exp(z) - jnp.exp(-z)) / (jnp.exp(z) + jnp.exp(-z))
+
+
+def _naive_relu(z: ArrayLike) -> jax.Array:
+  """max(0, z), as written."""
+  return jnp.maximum(0, z)
+
+
+def _naive_leaky_relu(z: ArrayLike, negative_slope: ArrayLike = LECTURE_SLOPE) -> jax.Array:
+  """max(negative_slope * z, z), as written."""
+  return jnp.maximum(negative_slope * z, z)
+
+
+RULES: Mapping[str, Rule] = types.MappingProxyType(
+  {
+    "sigmoid": Rule(
+      name="sigmoid",
+      value=_sigmoid,
+      derivative=_sigmoid_derivative,
+      derivative_from_output=_sigmoid_from_output,
+      naive=_naive_sigmoid,
+    ),
+    "tanh": Rule(
+      name="tanh",
+      value=_tanh,
+      derivative=_tanh_derivative,
+      derivative_from_output=_tanh_from_output,
+      naive=_naive_tanh,
+    ),
+    "relu": Rule(
+      name="relu",
+      value=_relu,
+      derivative=_relu_derivative,
+      derivative_from_output=None,
+      naive=_naive_relu,
+      kinks=(Kink("derivative_at_zero", 0.0, LECTURE_DERIVATIVE_AT_ZERO, lambda: (0.0, 1.0)),),
+    ),
+    "leaky_relu": Rule(
+      name="leaky_relu",
+      value=_leaky_relu,
+      derivative=_leaky_relu_derivative,
+      derivative_from_output=None,
+      naive=_naive_leaky_relu,
+      parameters=(Parameter("negative_slope", LECTURE_SLOPE, _leaky_relu_slope_derivative),),
+      kinks=(
+        Kink(
+          "derivative_at_zero",
+          0.0,
+          LECTURE_DERIVATIVE_AT_ZERO,
+          lambda slope: (min(slope, 1.0), max(slope, 1.0)),
+        ),
+      ),
+    ),
+  }
+)

@@ -4,6 +4,8 @@ Each check runs on shapes and dtypes only (or on Python numbers), so it works on
 raises before anything is compiled.
 """
 
+import functools
+import inspect
 import math
 from numbers import Real
 
@@ -44,39 +46,58 @@ def floating_dtype(function: str, argument: str, dtype) -> np.dtype:
   return converted
 
 
-def negative_slope(function: str, slope, z: jax.Array) -> jax.Array:
-  """Returns the leaky slope in ``z``'s dtype, with a shape that broadcasts to ``z``'s exactly."""
-  if isinstance(slope, bool) or not (isinstance(slope, Real) or _dtype_of(slope) is not None):
+def parameter(function: str, name: str, value, z: jax.Array, lowest: float, highest: float):
+  """Returns a differentiable parameter in ``z``'s dtype, with a shape that broadcasts to ``z``'s
+  exactly; a Python number must also be finite and in [lowest, highest]."""
+  if isinstance(value, bool) or not (isinstance(value, Real) or _dtype_of(value) is not None):
     raise TypeError(
-      f"`{function}`: `negative_slope` must be a Python float or a floating-point array; "
-      f"got {type(slope).__name__}."
+      f"`{function}`: `{name}` must be a Python float or a floating-point array; "
+      f"got {type(value).__name__}."
     )
-  if isinstance(slope, Real) and not math.isfinite(slope):
-    raise ValueError(f"`{function}`: `negative_slope` must be finite; got {slope}.")
-  if not isinstance(slope, Real):
-    floating_array(function, "negative_slope", slope)
-  slope = jnp.asarray(slope)
-  if not broadcasts_to(slope.shape, z.shape):
+  if isinstance(value, Real):
+    if not math.isfinite(value):
+      raise ValueError(f"`{function}`: `{name}` must be finite; got {value}.")
+    if not lowest <= value <= highest:
+      raise ValueError(f"`{function}`: `{name}` must lie in [{lowest}, {highest}]; got {value}.")
+  else:
+    floating_array(function, name, value)
+  value = jnp.asarray(value)
+  if not broadcasts_to(value.shape, z.shape):
     raise ValueError(
-      f"`{function}`: `negative_slope` must have a shape that broadcasts to the shape of `z` "
-      f"{z.shape} without changing it; got shape {slope.shape}."
+      f"`{function}`: `{name}` must have a shape that broadcasts to the shape of `z` "
+      f"{z.shape} without changing it; got shape {value.shape}."
     )
-  return slope.astype(z.dtype)
+  return value.astype(z.dtype)
 
 
-def derivative_at_zero(function: str, value, lowest: float, highest: float) -> float:
-  """Returns the chosen g'(0) as a Python float, refusing one outside the sub-differential."""
+def derivative_at_kink(
+  function: str, argument: str, value, at: float, lowest: float, highest: float
+) -> float:
+  """Returns the chosen g' at a kink as a Python float, refusing one outside the
+  sub-differential."""
   if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
     raise TypeError(
-      f"`{function}`: `derivative_at_zero` must be a finite Python number (it is a static "
+      f"`{function}`: `{argument}` must be a finite Python number (it is a static "
       f"convention, not a traced value); got {value!r}."
     )
   if not lowest <= value <= highest:
     raise ValueError(
-      f"`{function}`: `derivative_at_zero` must lie in the sub-differential at 0, "
+      f"`{function}`: `{argument}` must lie in the sub-differential at z = {at:g}, "
       f"[{lowest}, {highest}]; got {value}."
     )
   return float(value)
+
+
+def bound_arrays(activation) -> dict:
+  """The array arguments (not z) a ``functools.partial`` binds to an activation, by name."""
+  if not isinstance(activation, functools.partial):
+    return {}
+  bound = inspect.signature(activation.func).bind_partial(*activation.args, **activation.keywords)
+  return {
+    name: value
+    for name, value in bound.arguments.items()
+    if name != "z" and np.ndim(value) > 0 and hasattr(value, "shape")
+  }
 
 
 def _dtype_of(x):

@@ -8,9 +8,14 @@
 A user's mistake prints one line on stderr, never a traceback, and exits with status 1, or 2 for
 a malformed command line (argparse's own errors, such as ``--activation swish`` or ``--seed -1``).
 Output paths are checked before any work; nothing is written when training diverges.
+
+Compiled programs are kept in JAX's persistent compilation cache, in ``$JACTS_CACHE_DIR`` or
+else ``~/.cache/jacts/xla`` (``$XDG_CACHE_HOME/jacts/xla``), so that a second run skips the
+compilation that is most of a one-shot run; ``--no-cache`` or ``JACTS_NO_CACHE=1`` turns it off.
 """
 
 import argparse
+import functools
 import math
 import os
 import pathlib
@@ -19,6 +24,9 @@ import warnings
 
 import numpy as np
 
+from jacts._check import check as run_check
+from jacts._csv import read_points
+from jacts._rules import RULES
 from jacts.models import ACTIVATIONS
 
 DATASETS = {
@@ -46,6 +54,8 @@ def main(argv=None) -> int:
   if args.command is None:
     parser.print_help()
     return 2
+  if not args.no_cache and not os.environ.get("JACTS_NO_CACHE"):
+    _use_compilation_cache()
   try:
     return args.run(args)
   except KeyboardInterrupt:
@@ -57,11 +67,37 @@ def main(argv=None) -> int:
     return 1
 
 
+def cache_folder() -> pathlib.Path:
+  """Where the command keeps compiled programs: $JACTS_CACHE_DIR, else the user cache folder."""
+  if os.environ.get("JACTS_CACHE_DIR"):
+    return pathlib.Path(os.environ["JACTS_CACHE_DIR"])
+  user_cache = os.environ.get("XDG_CACHE_HOME") or pathlib.Path.home() / ".cache"
+  return pathlib.Path(user_cache) / "jacts" / "xla"
+
+
+def _use_compilation_cache() -> None:
+  """JAX's persistent compilation cache, so that a second run skips compiling what the first
+  compiled (the one-shot `jacts train` is mostly compilation)."""
+  import jax
+
+  jax.config.update("jax_compilation_cache_dir", str(cache_folder()))
+  # Every program: the small ones too add up to most of a run's compile time.
+  jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+
+
 def _build_parser() -> argparse.ArgumentParser:
   parser = _Parser(prog="jacts", description=__doc__.splitlines()[0])
   commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+  caching = _Parser(add_help=False)
+  caching.add_argument(
+    "--no-cache",
+    action="store_true",
+    help="do not read or write compiled programs in the cache folder ($JACTS_CACHE_DIR, else "
+    "~/.cache/jacts/xla; JACTS_NO_CACHE=1 turns it off too)",
+  )
+  add_command = functools.partial(commands.add_parser, parents=[caching])
 
-  train = commands.add_parser("train", help="train the lecture's shallow network")
+  train = add_command("train", help="train the lecture's shallow network")
   train.add_argument("--dataset", choices=list(DATASETS), default="flower")
   train.add_argument("--hidden", type=_positive_int, default=4, help="hidden units (default 4)")
   train.add_argument("--activation", choices=list(ACTIVATIONS), default="tanh")
@@ -88,14 +124,14 @@ def _build_parser() -> argparse.ArgumentParser:
   train.add_argument("--no-progress", action="store_true", help="no progress bar (none on a pipe)")
   train.set_defaults(run=_train)
 
-  check = commands.add_parser("check", help="verify every activation's derivative, live")
-  check.set_defaults(run=_check)
+  check = add_command("check", help="verify every activation's derivative, live")
+  check.set_defaults(run=lambda args: run_check())
 
-  plot = commands.add_parser("plot", help="draw g(z) and g'(z) of every activation")
+  plot = add_command("plot", help="draw g(z) and g'(z) of every activation")
   plot.add_argument("out", metavar="OUT.png", help="the figure" + _FIG)
   plot.set_defaults(run=_plot)
 
-  predict = commands.add_parser("predict", help="predict labels with a saved model")
+  predict = add_command("predict", help="predict labels with a saved model")
   predict.add_argument("--model", required=True, metavar="MODEL.npz")
   predict.add_argument("--input", required=True, metavar="POINTS.csv", help="one point per row")
   predict.set_defaults(run=_predict)
@@ -297,64 +333,8 @@ def _pyplot():
     raise UserError(str(error)) from None
 
 
-def _check(args) -> int:
-  del args
-  import jax
-
-  jax.config.update("jax_enable_x64", True)
-  import jax.numpy as jnp
-
-  import jacts
-
-  grid = np.linspace(-30.0, 30.0, 60_001)
-  grid = jnp.asarray(grid[grid != 0])
-  away_from_zero = jnp.asarray(np.r_[np.linspace(-8, -0.01, 400), np.linspace(0.01, 8, 400)])
-  magnitudes = np.logspace(0, np.log10(3e38), 100_000)
-  extremes = jnp.asarray(np.r_[-magnitudes[::-1], magnitudes], jnp.float32)
-  eps = 1e-6
-
-  columns = ("activation", "max|VJP-autodiff|", "max|VJP-FD|", "naive autodiff NaN/inf (float32)",
-             "jacts finite", "g_prime(0)", "ok")  # fmt: skip
-  header = _row(*columns)
-  print("Each activation's custom VJP against autodiff of the naive formula (float64, z in")
-  print("[-30, 30] without 0) and central finite differences (float64, step 1e-6):\n")
-  print(header)
-  print("-" * len(header))
-  all_hold = True
-  for name, f in ACTIVATIONS.items():
-    g = getattr(jacts.naive, name)  # The lecture's formula, differentiated by autodiff.
-    f_prime, g_prime = (jax.jit(jax.vmap(jax.grad(h))) for h in (f, g))
-    autodiff_gap = float(jnp.max(jnp.abs(f_prime(grid) - g_prime(grid))))
-    finite_differences = (f(away_from_zero + eps) - f(away_from_zero - eps)) / (2 * eps)
-    fd_gap = float(jnp.max(jnp.abs(f_prime(away_from_zero) - finite_differences)))
-    naive_extreme = np.asarray(g_prime(extremes))
-    jacts_finite = bool(jnp.all(jnp.isfinite(f_prime(extremes))))
-    broken = np.asarray(extremes)[~np.isfinite(naive_extreme)]
-    at_zero = float(jax.grad(f)(0.0))
-    holds = autodiff_gap <= 1e-12 and fd_gap <= 1e-6 and jacts_finite
-    all_hold &= holds
-    finite, ok = ("yes" if jacts_finite else "NO"), ("yes" if holds else "NO")
-    gaps = f"{autodiff_gap:.2e}", f"{fd_gap:.2e}"
-    print(_row(name, *gaps, _nan_range(broken), finite, f"{at_zero:g}", ok))
-  print("\ng_prime(0): the lecture's convention (ReLU: 1; derivative_at_zero=0.0 gives 0);")
-  print("autodiff of max(0, z) gives 0.5 there.")
-  print("All rows hold." if all_hold else "Some rows do NOT hold.")
-  return 0 if all_hold else 1
-
-
-def _row(name, autodiff, fd, nan_range, finite, at_zero, ok) -> str:
-  return f"{name:<11} {autodiff:>18} {fd:>12}  {nan_range:<36} {finite:>12} {at_zero:>10}  {ok}"
-
-
-def _nan_range(broken: np.ndarray) -> str:
-  if broken.size == 0:
-    return "none"
-  parts = []
-  if (broken < 0).any():
-    parts.append(f"z <= {broken[broken < 0].max():.4g}")
-  if (broken > 0).any():
-    parts.append(f"z >= {broken[broken > 0].min():.4g}")
-  return " and ".join(parts)
+# Values shown instead of a parameter's default, where the default draws like another panel.
+_SHOWN = {"negative_slope": 0.1}  # A 0.01 slope looks the same as ReLU at this scale.
 
 
 def _plot(args) -> int:
@@ -365,18 +345,21 @@ def _plot(args) -> int:
   import jacts
 
   z = jnp.linspace(-5.0, 5.0, 1001)
-  fig, axes = plt.subplots(2, 4, figsize=(16, 7), layout="constrained", sharex=True)
-  for column, (name, f) in enumerate(ACTIVATIONS.items()):
-    # Leaky ReLU drawn with slope 0.1: 0.01 would look the same as ReLU at this scale.
-    extra = (0.1,) if name == "leaky_relu" else ()
-    g_prime = jacts.derivative(f)(z, *extra)
-    label = f"{name} (slope 0.1)" if extra else name
-    axes[0, column].plot(z, f(z, *extra))
-    axes[0, column].set_title(f"g(z): {label}", fontsize=10)
-    axes[1, column].plot(z, g_prime, color="tab:red")
-    axes[1, column].set_title(f"g'(z) = jacts.derivative({name})", fontsize=10)
-    axes[1, column].set_xlabel("z")
-    for ax in axes[:, column]:
+  columns = min(4, len(RULES))
+  rows = -(-len(RULES) // columns)  # Two panels each: g above g'.
+  fig, axes = plt.subplots(2 * rows, columns, figsize=(4 * columns, 3.5 * 2 * rows),
+                           layout="constrained", sharex=True, squeeze=False)  # fmt: skip
+  for position, (name, rule) in enumerate(RULES.items()):
+    top, column = 2 * (position // columns), position % columns
+    shown = {p.name: _SHOWN[p.name] for p in rule.parameters if p.name in _SHOWN}
+    f = ACTIVATIONS[name]
+    label = name + "".join(f" ({key} {value:g})" for key, value in shown.items())
+    axes[top, column].plot(z, f(z, **shown))
+    axes[top, column].set_title(f"g(z): {label}", fontsize=10)
+    axes[top + 1, column].plot(z, jacts.derivative(f)(z, **shown), color="tab:red")
+    axes[top + 1, column].set_title(f"g'(z) = jacts.derivative({name})", fontsize=10)
+    axes[top + 1, column].set_xlabel("z")
+    for ax in axes[top : top + 2, column]:
       ax.axhline(0, color="grey", linewidth=0.5)
       ax.axvline(0, color="grey", linewidth=0.5)
   fig.savefig(out, dpi=100)
@@ -395,53 +378,8 @@ def _predict(args) -> int:
   with jax.enable_x64(True):
     model = models.load(args.model)  # Any failure: a one-line ModelFileError (a ValueError).
     W1 = model.params.W1
-    points = _read_points(pathlib.Path(args.input), W1.shape[1], np.dtype(W1.dtype))
+    points = read_points(pathlib.Path(args.input), W1.shape[1], np.dtype(W1.dtype))
     activation = model.activation_function()
     labels = np.asarray(shallow.predict(model.params, points, activation=activation))
   sys.stdout.write("".join(",".join(str(int(v)) for v in row) + "\n" for row in labels))
   return 0
-
-
-def _read_points(path: pathlib.Path, n_x: int, dtype: np.dtype) -> np.ndarray:
-  """The rows of a CSV file as points in ``dtype``; a first line with no number is a header."""
-  try:
-    lines = path.read_text(encoding="utf-8-sig").split("\n")  # -sig: a spreadsheet's BOM.
-  except FileNotFoundError:
-    raise UserError(f"{path}: no such file") from None
-  except (OSError, UnicodeDecodeError) as error:
-    raise UserError(f"{path}: cannot read ({error})") from None
-  rows = [(number, line.split(",")) for number, line in enumerate(lines, 1) if line.strip()]
-  if rows and not any(_is_number(field) for field in rows[0][1]):
-    rows = rows[1:]  # Column names. Not "1.0,2.o": a row with a typo is refused by _point.
-  if not rows:
-    raise UserError(f"{path}: no points")
-  return np.stack([_point(fields, f"{path}, line {number}", n_x, dtype) for number, fields in rows])
-
-
-def _is_number(text: str) -> bool:
-  try:
-    float(text)
-  except ValueError:
-    return False
-  return True
-
-
-def _point(fields: list, where: str, n_x: int, dtype: np.dtype) -> np.ndarray:
-  """One CSV row as a point in ``dtype``; ``where`` (file and line) starts any error."""
-  values = [_value(field.strip(), column, where, dtype) for column, field in enumerate(fields, 1)]
-  if len(values) != n_x:
-    raise UserError(f"{where}: {len(values)} columns; the model takes {n_x}")
-  return np.asarray(values, dtype)
-
-
-def _value(text: str, column: int, where: str, dtype: np.dtype) -> float:
-  """One CSV field as a finite number within ``dtype``'s range, or a UserError naming it."""
-  try:
-    value = float(text)
-  except ValueError:
-    raise UserError(f"{where}: not a row of numbers: field {column} is {text!r}") from None
-  if math.isnan(value) or text.lstrip("+-").lower() in ("inf", "infinity"):
-    raise UserError(f"{where}: NaN or infinite value {text!r} (field {column})")
-  if not abs(value) <= float(np.finfo(dtype).max):  # Also 1e400, which float() makes inf.
-    raise UserError(f"{where}: {text} is beyond the range of the model's {dtype}")
-  return value

@@ -9,7 +9,7 @@ Format version 1: a zip archive of exactly these ``<field>.npy`` members, stored
 ``W1``, ``b1``             shapes (n_h, n_x), (n_h,)
 ``W2``, ``b2``             shapes (n_y, n_h), (n_y,); the four share one dtype (float16, float32
                            or float64; bfloat16 has no ``.npy`` form) and hold finite values only
-``activation``             0-d unicode string "sigmoid", "tanh", "relu" or "leaky_relu"
+``activation``             0-d unicode string, a name in :data:`ACTIVATIONS` (every rule's)
 ``negative_slope``         0-d float, finite: the leaky slope (stored, unused, for the others)
 ``derivative_at_zero``     0-d float, finite: g'(0); for relu in [0, 1], for leaky_relu between
                            the slope and 1 (the sub-differential at 0)
@@ -35,28 +35,26 @@ import pathlib
 import re
 import stat
 import tempfile
-import zipfile
-import zlib
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Mapping
 from numbers import Real
 from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
 import numpy as np
-from numpy.lib import format as npy
 
-from jacts import _activations
+from jacts import _npz
+from jacts._activations import PUBLIC
+from jacts._rules import LECTURE_DERIVATIVE_AT_ZERO, LECTURE_SLOPE, RULES
 from jacts.shallow import Params
 
 FORMAT = "jacts.shallow"
 FORMAT_VERSION = 1
-ACTIVATIONS = {
-  "sigmoid": _activations.sigmoid,
-  "tanh": _activations.tanh,
-  "relu": _activations.relu,
-  "leaky_relu": _activations.leaky_relu,
-}
+# Every activation a model file may name: each rule's public function.
+ACTIVATIONS: Mapping[str, Callable] = types.MappingProxyType(dict(PUBLIC))
+# The activation arguments format version 1 stores, each a field of the file and of Model.
+_STORED_ARGUMENTS = ("negative_slope", "derivative_at_zero")
 
 # What .npy encodes and JAX computes in: bfloat16 has no .npy descr, longdouble no JAX dtype.
 _DTYPES = frozenset(np.dtype(name) for name in ("float16", "float32", "float64"))
@@ -74,8 +72,6 @@ _FIELDS = {
   **dict.fromkeys(("negative_slope", "derivative_at_zero"), _REAL),
   **dict.fromkeys(("n_x", "n_h", "n_y"), _INTEGER),
 }
-# Raised by zipfile, zlib and numpy.lib.format on damaged data (NotImplementedError included).
-_UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError)
 
 
 class ModelFileError(ValueError):
@@ -87,19 +83,20 @@ class Model(NamedTuple):
 
   params: Params
   activation: str  # One of ACTIVATIONS.
-  negative_slope: float = 0.01
-  derivative_at_zero: float = 1.0
+  negative_slope: float = LECTURE_SLOPE
+  derivative_at_zero: float = LECTURE_DERIVATIVE_AT_ZERO
 
   def activation_function(self) -> Callable:
-    """The hidden activation with the stored parameters bound."""
+    """The hidden activation with the stored arguments it takes bound."""
     function = ACTIVATIONS[self.activation]
-    if self.activation == "leaky_relu":
-      return functools.partial(
-        function, negative_slope=self.negative_slope, derivative_at_zero=self.derivative_at_zero
-      )
-    if self.activation == "relu":
-      return functools.partial(function, derivative_at_zero=self.derivative_at_zero)
-    return function
+    stored = _stored_arguments(self.activation, self)
+    return functools.partial(function, **stored) if stored else function
+
+
+def _stored_arguments(activation: str, model: "Model") -> dict[str, float]:
+  """The stored fields that ``activation`` takes as arguments, by name (its rule says which)."""
+  takes = RULES[activation].signature.parameters
+  return {name: getattr(model, name) for name in _STORED_ARGUMENTS if name in takes}
 
 
 def save(path: str | os.PathLike, model: Model) -> None:
@@ -173,12 +170,12 @@ def load(path: str | os.PathLike) -> Model:
   """
   path = pathlib.Path(path)
   try:
-    model = _checked(_decode(_read_archive(path)), stored=True)
+    model = _checked(_decode(_npz.read(path, _FIELDS)), stored=True)
   except FileNotFoundError:
     raise ModelFileError(f"{path}: no such file") from None
   except (ValueError, TypeError) as error:
     raise ModelFileError(f"{path}: {_one_line(error)}") from None
-  except _UNREADABLE as error:
+  except _npz.UNREADABLE as error:
     reason = f"not a jacts model file (unreadable: {_one_line(error)})"
     raise ModelFileError(f"{path}: {reason}") from None
   x64 = jax.dtypes.canonicalize_dtype(np.float64) == np.float64
@@ -220,16 +217,28 @@ def _checked(model: Model, *, stored: bool = False) -> Model:
   params = _checked_params(model.params, name)
   slope = _finite_real(model.negative_slope, name("negative_slope"))
   at_zero = _finite_real(model.derivative_at_zero, name("derivative_at_zero"))
-  # The sub-differential at 0, which jacts.relu and jacts.leaky_relu require of the convention.
-  lowest, highest = (0.0, 1.0) if activation == "relu" else (-math.inf, math.inf)
-  if activation == "leaky_relu":
-    lowest, highest = sorted((slope, 1.0))
-  if not lowest <= at_zero <= highest:
-    raise ValueError(
-      f"{name('derivative_at_zero')} must lie in the sub-differential of {activation} at 0, "
-      f"[{lowest}, {highest}]; got {at_zero}."
-    )
-  return Model(params, activation, slope, at_zero)
+  checked = Model(params, activation, slope, at_zero)
+  _check_arguments(activation, _stored_arguments(activation, checked), name)
+  return checked
+
+
+def _check_arguments(activation: str, given: dict[str, float], name: Callable[[str], str]):
+  """Refuses stored arguments the activation's rule refuses: a parameter out of its range, a
+  convention outside the sub-differential at its kink."""
+  rule = RULES[activation]
+  numbers = [given.get(p.name, p.default) for p in rule.parameters]
+  for parameter, value in zip(rule.parameters, numbers, strict=True):
+    if not parameter.lowest <= value <= parameter.highest:
+      bounds = f"[{parameter.lowest}, {parameter.highest}]"
+      raise ValueError(f"{name(parameter.name)} must lie in {bounds}; got {value}.")
+  for kink in rule.kinks:
+    if kink.argument in given:
+      lowest, highest = kink.subdifferential(*numbers)
+      if not lowest <= given[kink.argument] <= highest:
+        raise ValueError(
+          f"{name(kink.argument)} must lie in the sub-differential of {activation} at "
+          f"{kink.at:g}, [{lowest}, {highest}]; got {given[kink.argument]}."
+        )
 
 
 def _checked_params(params: Params, name: Callable[[str], str]) -> Params:
@@ -274,66 +283,6 @@ def _finite_real(value, name: str) -> float:
   if not math.isfinite(number):
     raise ValueError(f"{name} must be a finite real number; got {value}.")
   return number
-
-
-def _read_archive(path: pathlib.Path) -> dict[str, np.ndarray]:
-  """Reads the archive at ``path`` into {field: array}, refusing any member but `<field>.npy`."""
-  try:
-    archive = zipfile.ZipFile(path)
-  except zipfile.BadZipFile:
-    raise ModelFileError("not a jacts model file (not an .npz archive)") from None
-  with archive:
-    members = {}
-    for info in archive.infolist():
-      field = info.filename.removesuffix(".npy")
-      if not info.filename.endswith(".npy") or field not in _FIELDS or field in members:
-        raise ModelFileError(f"not a jacts model file (unexpected member {info.filename!r})")
-      members[field] = info
-    missing = ", ".join(f"`{field}`" for field in _FIELDS if field not in members)
-    if missing:
-      raise ModelFileError(f"not a jacts model file (no {missing})")
-    return {field: _read_member(archive, info, field) for field, info in members.items()}
-
-
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, field: str) -> np.ndarray:
-  """Reads one member, naming ``field`` in whatever goes wrong."""
-  if info.flag_bits & 0x1:
-    raise ModelFileError(f"`{field}` is encrypted")
-  if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-    method = info.compress_type  # numpy's savez and savez_compressed write 0 and 8.
-    raise ModelFileError(f"`{field}` uses zip method {method}; only stored and deflated are read")
-  try:
-    with archive.open(info) as stream:
-      return _read_npy(stream, info.file_size, field)
-  except ModelFileError:
-    raise
-  except _UNREADABLE as error:
-    raise ModelFileError(f"`{field}` is unreadable ({_one_line(error)})") from None
-
-
-def _read_npy(stream, size: int, field: str) -> np.ndarray:
-  """Reads a ``.npy`` stream of ``size`` bytes, checking its header before reading any data."""
-  version = npy.read_magic(stream)
-  if version not in ((1, 0), (2, 0)):
-    raise ModelFileError(f"`{field}` is .npy version {version}; only 1.0 and 2.0 are read")
-  read_header = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
-  shape, fortran_order, dtype = read_header(stream)
-  description, accepts = _FIELDS[field]
-  native = dtype.newbyteorder("=")
-  if dtype.hasobject or not accepts(native, shape):
-    raise ModelFileError(f"`{field}` must be {description}; got {native} of shape {shape}")
-  # Python ints, so a forged shape such as (2**41, 2) cannot overflow; refused before reading.
-  declared, held = math.prod(shape) * dtype.itemsize, size - stream.tell()
-  if declared != held:
-    raise ModelFileError(
-      f"`{field}`: its header declares shape {shape} of {native} ({declared} bytes); the member "
-      f"holds {held}"
-    )
-  data = stream.read(held)  # Reading to the end also checks the CRC.
-  if len(data) != held:
-    raise ModelFileError(f"`{field}` is truncated: {len(data)} of {held} bytes")
-  array = np.frombuffer(data, dtype).reshape(shape, order="F" if fortran_order else "C")
-  return array.astype(native)  # A writable copy in native byte order.
 
 
 def _decode(arrays: dict[str, np.ndarray]) -> Model:

@@ -17,12 +17,14 @@ from jax.sharding import Mesh, NamedSharding
 from jax.sharding import PartitionSpec as P
 from jax.typing import ArrayLike
 
-from jacts import shallow
+from jacts import _network_validation, _training
 from jacts._activations import tanh
+from jacts._registry import known_activation
+from jacts._types import Gradients, Params
 
 
 def fit(
-  params: shallow.Params,
+  params: Params,
   X: ArrayLike,
   Y: ArrayLike,
   *,
@@ -31,8 +33,8 @@ def fit(
   steps: int,
   activation: Callable = tanh,
   log_every: int = 1000,
-  gradients: shallow.Gradients = "manual",
-) -> tuple[shallow.Params, jax.Array]:
+  gradients: Gradients = "manual",
+) -> tuple[Params, jax.Array]:
   """:func:`jacts.shallow.fit`, data-parallel over the devices of ``mesh``.
 
   ``X`` and ``Y`` may be
@@ -74,9 +76,9 @@ def fit(
     mesh = Mesh(np.array(jax.devices()), ("batch",))
   if not isinstance(mesh, Mesh):
     raise TypeError(f"`{function}`: `mesh` must be a jax.sharding.Mesh; got {type(mesh).__name__}.")
-  shallow._check_params(function, params)
-  shallow._check_training(function, optimizer, gradients)
-  shallow._check_schedule(function, steps, log_every)
+  _network_validation.check_params(function, params)
+  _network_validation.check_training(function, optimizer, gradients)
+  _network_validation.check_schedule(function, steps, log_every)
   rows = NamedSharding(mesh, P(mesh.axis_names, None))
   columns = NamedSharding(mesh, P(None, mesh.axis_names))
   replicated = NamedSharding(mesh, P())
@@ -86,7 +88,7 @@ def fit(
     X, Y = jax.device_put(X, rows), jax.device_put(Y, rows)
     mask, count = None, None
   else:
-    X, Y = shallow._checked(function, params, X, Y, activation)
+    X, Y = _network_validation.check_data(function, params, X, Y, activation)
     m = X.shape[0]
     padding = (-m) % mesh.size
     mask, count = None, None
@@ -98,7 +100,8 @@ def fit(
     X, Y = _place(X, rows), _place(Y, rows)
 
   params = jax.tree.map(lambda p: _place(jnp.asarray(p), replicated), params)
-  trained, _, costs, divergence = shallow._train_steps(
+  trained, _, costs = _training.run(
+    function,
     params,
     optimizer.init(params),
     X,
@@ -111,7 +114,6 @@ def fit(
     gradients=gradients,
     count=count,
   )
-  shallow._warn_if_diverged(function, _local(divergence), log_every)
   return jax.tree.map(_local, trained), _local(costs)
 
 
@@ -131,7 +133,7 @@ def _is_distributed(x) -> bool:
 
 def _check_global(function, params, X, Y, device_count, activation):
   """Shape and dtype checks for global arrays, whose values this process cannot all see."""
-  shallow.known_activation(activation)
+  known_activation(activation)
   n_x, n_y, dtype = params.W1.shape[1], params.W2.shape[0], jnp.result_type(params.W1)
   for name, array, width in (("X", X, n_x), ("Y", Y, n_y)):
     if not isinstance(array, jax.Array) or array.ndim != 2 or array.shape[1] != width:
@@ -150,7 +152,9 @@ def _check_global(function, params, X, Y, device_count, activation):
     )
   if X.shape[0] == 0:
     raise ValueError(f"`{function}`: `X` must hold at least one example; got shape {X.shape}.")
-  shallow._check_activation_parameters(function, activation, X.shape[0], params.W1.shape[0])
+  _network_validation.check_activation_parameters(
+    function, activation, X.shape[0], params.W1.shape[0]
+  )
   if X.shape[0] % device_count:
     raise ValueError(
       f"`{function}`: a global `X` of {X.shape[0]} rows cannot be split evenly over "

@@ -1,19 +1,22 @@
-"""What the tests run over: every activation beside its naive form, every floating dtype."""
+"""What the tests run over, derived from the rule table: every activation beside its naive form
+and its jax.nn namesake, and every floating dtype."""
 
+import jax
 import jax.numpy as jnp
 import pytest
 
 import jacts
+from jacts._rules import RULES
 
-# (jacts activation, the lecture's formula written naively, jax.nn's version).
+# (jacts activation, the lecture's formula written naively), one per rule.
 ACTIVATIONS = [
-  pytest.param(jacts.sigmoid, jacts.naive.sigmoid, id="sigmoid"),
-  pytest.param(jacts.tanh, jacts.naive.tanh, id="tanh"),
-  pytest.param(jacts.relu, jacts.naive.relu, id="relu"),
-  pytest.param(jacts.leaky_relu, jacts.naive.leaky_relu, id="leaky_relu"),
+  pytest.param(getattr(jacts, name), rule.naive, id=name) for name, rule in RULES.items()
 ]
 
 ACTIVATION_FUNCTIONS = [pytest.param(p.values[0], id=p.id) for p in ACTIVATIONS]
+
+# (jacts activation, jax.nn's function of the same name), one per rule.
+JAX_NN = [pytest.param(getattr(jacts, name), getattr(jax.nn, name), id=name) for name in RULES]
 
 FLOAT_DTYPES = [
   pytest.param(jnp.float16, id="float16"),

@@ -1,5 +1,11 @@
+import os
+
 import jax
 import pytest
+
+# The command line's compilation cache stays off in tests (in-process and in the subprocesses,
+# which inherit the environment) except where a test turns it on in a folder of its own.
+os.environ["JACTS_NO_CACHE"] = "1"
 
 # A script run in its own process (it sets XLA_FLAGS and x64 for that process): never import it
 # here, not even to look for doctests.
@@ -10,6 +16,14 @@ collect_ignore = ["parallel_checks.py"]
 def x64():
   """Runs one test with 64-bit types enabled, as float64 references need."""
   with jax.enable_x64(True):
+    yield
+
+
+@pytest.fixture
+def optax_promotion():
+  """Standard dtype promotion for one test: optax's adam raises its int32 step count to float
+  powers, which the strict promotion of the test configuration refuses (optax, not jacts)."""
+  with jax.numpy_dtype_promotion("standard"):
     yield
 
 

@@ -21,6 +21,7 @@ from jax.sharding import PartitionSpec as P  # noqa: E402
 import jacts  # noqa: E402
 import jacts.parallel as parallel  # noqa: E402
 import jacts.shallow as shallow  # noqa: E402
+from jacts import _training  # noqa: E402  (the compiled program, to inspect it)
 from jacts.datasets import planar_flower  # noqa: E402
 
 X, Y = planar_flower()
@@ -65,7 +66,7 @@ def examples_are_sharded_and_gradients_all_reduced():
   rows = NamedSharding(mesh, P("batch", None))
   Xs = jax.device_put(jnp.asarray(X), rows)
   Ys = jax.device_put(jnp.asarray(Y), rows)
-  compiled = shallow._train_steps.lower(
+  compiled = _training._train_steps.lower(
       PARAMS, ADAM.init(PARAMS), Xs, Ys, optimizer=ADAM, steps=10, activation=jacts.tanh,
       log_every=10, gradients="manual",
   ).compile()  # fmt: skip

@@ -1,6 +1,8 @@
 """The jacts command on hostile inputs: one line on stderr, and nothing the user had is lost."""
 
+import os
 import pathlib
+import subprocess
 import sys
 import warnings
 import zipfile
@@ -313,3 +315,37 @@ def test_train_adds_png_to_figure_names_and_reports_the_files_written(tmp_path):
     assert (tmp_path / name).read_bytes().startswith(PNG_SIGNATURE)
   with jax.enable_x64(True):  # A float64 model.
     assert models.load(tmp_path / "model").params.W1.shape == (4, 2)
+
+
+def test_a_second_train_reads_the_compilation_cache_the_first_wrote(tmp_path):
+  cache = tmp_path / "cache"
+  environment = os.environ | {"JACTS_CACHE_DIR": str(cache)}
+  environment.pop("JACTS_NO_CACHE")
+  command = [sys.executable, "-m", "jacts", "train", "--steps", "100", "--no-progress"]
+  first = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=300)
+  assert first.returncode == 0, first.stderr
+  entries = sorted(path.name for path in cache.iterdir())
+  assert entries  # The compiled programs, keyed by JAX.
+  second = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=300)
+  assert second.returncode == 0, second.stderr
+  assert second.stdout == first.stdout
+  assert sorted(path.name for path in cache.iterdir()) == entries  # Read, not compiled again.
+
+
+def test_no_cache_leaves_the_cache_folder_alone(tmp_path):
+  cache = tmp_path / "cache"
+  environment = os.environ | {"JACTS_CACHE_DIR": str(cache)}
+  environment.pop("JACTS_NO_CACHE")
+  command = [
+    sys.executable,
+    "-m",
+    "jacts",
+    "train",
+    "--steps",
+    "100",
+    "--no-progress",
+    "--no-cache",
+  ]
+  result = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=300)
+  assert result.returncode == 0, result.stderr
+  assert not cache.exists()

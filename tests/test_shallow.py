@@ -107,7 +107,7 @@ def test_backward_equals_finite_differences_of_cost(activation, x64):
   assert directional == pytest.approx(float(finite_difference), rel=1e-6)
 
 
-def test_manual_and_autodiff_training_give_the_same_parameters(x64):
+def test_manual_and_autodiff_training_give_the_same_parameters(x64, optax_promotion):
   params = random_params()
   common = {"optimizer": optax.adam(0.05), "steps": 300, "log_every": 50}
   manual, manual_costs = shallow.fit(params, X, Y, gradients="manual", **common)
@@ -151,6 +151,14 @@ def test_second_call_with_the_same_shapes_does_not_recompile(compilations):
   assert len(compilations) == before
 
 
+def test_a_fresh_optimizer_object_compiles_again_as_the_docstring_says(compilations):
+  shallow.fit(random_params(), X, Y, optimizer=optax.sgd(1.2), steps=20, log_every=5)
+  before = len(compilations)
+  shallow.fit(random_params(), X, Y, optimizer=optax.sgd(1.2), steps=20, log_every=5)
+  assert len(compilations) > before  # jax.jit hashes the optimizer by identity.
+  assert "reuse one ``optax.sgd(1.2)``" in shallow.fit.__doc__
+
+
 def test_training_is_float32_by_default():
   params, costs = shallow.fit(random_params(), X, Y, optimizer=optax.sgd(1.0), steps=10)
   assert {p.dtype for p in params} == {jnp.dtype(jnp.float32)}
@@ -173,14 +181,14 @@ def test_training_is_float64_under_x64(x64):
   ],
   ids=["sgd", "adam", "schedule", "chain"],
 )
-def test_any_optax_optimizer_lowers_the_cost(optimizer):
+def test_any_optax_optimizer_lowers_the_cost(optimizer, optax_promotion):
   _, costs = shallow.fit(
     shallow.lecture_params(2, 4, 1), X, Y, optimizer=optimizer, steps=2000, log_every=1000
   )
   assert costs[1] < 0.8 * costs[0]
 
 
-def test_train_step_is_one_step_of_fit():
+def test_train_step_is_one_step_of_fit(optax_promotion):
   params, optimizer = random_params(), optax.adam(0.02)
   opt_state = optimizer.init(params)
   costs = []
@@ -228,7 +236,8 @@ def test_predict_thresholds_the_probability_at_one_half():
   predictions = shallow.predict(params, X)
   assert predictions.shape == (400, 1) and predictions.dtype == jnp.int32
   np.testing.assert_array_equal(predictions, (A2 > 0.5).astype(jnp.int32))
-  assert shallow.accuracy(params, X, Y) == pytest.approx(float(jnp.mean(predictions == Y)))
+  labels = Y.astype(np.int32)
+  assert shallow.accuracy(params, X, Y) == pytest.approx(float(jnp.mean(predictions == labels)))
 
 
 def test_forward_cache_holds_every_intermediate():
@@ -279,7 +288,7 @@ def test_cost_under_scan_accumulates_like_a_loop():
   assert total / 2 == pytest.approx(float(shallow.cost(params, X, Y)), rel=1e-6)
 
 
-def test_fit_many_trains_each_network_as_fit_would_alone(x64):
+def test_fit_many_trains_each_network_as_fit_would_alone(x64, optax_promotion):
   networks = [
     shallow.init_params(jax.random.key(s), 2, n_h, 1) for n_h in (1, 4, 9) for s in (0, 1)
   ]
@@ -318,7 +327,7 @@ def test_fit_many_refuses_networks_that_do_not_share_the_data():
     shallow.fit_many([], X, Y, optimizer=optax.sgd(1.0), steps=1)
 
 
-def test_train_steps_in_chunks_equals_one_fit_optimizer_state_included():
+def test_train_steps_in_chunks_equals_one_fit_optimizer_state_included(optax_promotion):
   params, optimizer = random_params(), optax.adam(0.02)
   opt_state = optimizer.init(params)
   chunk_costs = []

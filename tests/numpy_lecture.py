@@ -1,6 +1,7 @@
 """The course's training loop in NumPy, as written there: examples as columns, a Python loop.
 
-A reference for tests and the baseline the benchmarks measure jacts against.
+The reference the tests hold jacts.shallow to, and the baseline the benchmarks measure it
+against.
 """
 
 import numpy as np
