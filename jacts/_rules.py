@@ -143,11 +143,17 @@ def _relu_derivative(z, derivative_at_zero):
 
 
 def _leaky_relu(z, negative_slope):
-  # Piecewise, as PReLU: equals the lecture's max(slope*z, z) for 0 <= slope <= 1.
-  slope = jnp.broadcast_to(negative_slope, z.shape)
-  # A zero slope gives 0 at z = -inf, as ReLU does, where 0 * -inf would be NaN.
-  below = jnp.where(jnp.isneginf(z) & (slope == 0), jnp.zeros((), z.dtype), slope * z)
-  return jnp.where(z >= 0, z, below)
+  # Piecewise, as PReLU: equals the lecture's max(slope*z, z) for 0 <= slope <= 1. NaN is not
+  # below 0, so it comes out as itself; a zero slope gives 0 at z = -inf, as ReLU does, where
+  # 0 * -inf would be NaN (a select on the slope alone: one scalar test for a scalar slope).
+  slope = _same_rank(negative_slope, z)
+  below = jnp.where(slope == 0, jnp.zeros((), z.dtype), slope * z)
+  return jnp.where(z < 0, below, z)
+
+
+def _same_rank(parameter, z):
+  """``parameter`` with leading axes of size 1 up to z's rank: broadcast by XLA, not stored."""
+  return jnp.reshape(parameter, (1,) * (z.ndim - parameter.ndim) + parameter.shape)
 
 
 def _leaky_relu_derivative(z, negative_slope, derivative_at_zero):

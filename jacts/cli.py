@@ -26,7 +26,6 @@ import numpy as np
 
 from jacts._check import check as run_check
 from jacts._csv import read_points
-from jacts._rules import RULES
 from jacts.models import ACTIVATIONS
 
 DATASETS = {
@@ -333,36 +332,12 @@ def _pyplot():
     raise UserError(str(error)) from None
 
 
-# Values shown instead of a parameter's default, where the default draws like another panel.
-_SHOWN = {"negative_slope": 0.1}  # A 0.01 slope looks the same as ReLU at this scale.
-
-
 def _plot(args) -> int:
   out = _figure(args.out)
-  plt = _pyplot()
-  import jax.numpy as jnp
+  _pyplot()  # A one-line error, not an ImportError, when matplotlib is missing.
+  from jacts.plotting import activations
 
-  import jacts
-
-  z = jnp.linspace(-5.0, 5.0, 1001)
-  columns = min(4, len(RULES))
-  rows = -(-len(RULES) // columns)  # Two panels each: g above g'.
-  fig, axes = plt.subplots(2 * rows, columns, figsize=(4 * columns, 3.5 * 2 * rows),
-                           layout="constrained", sharex=True, squeeze=False)  # fmt: skip
-  for position, (name, rule) in enumerate(RULES.items()):
-    top, column = 2 * (position // columns), position % columns
-    shown = {p.name: _SHOWN[p.name] for p in rule.parameters if p.name in _SHOWN}
-    f = ACTIVATIONS[name]
-    label = name + "".join(f" ({key} {value:g})" for key, value in shown.items())
-    axes[top, column].plot(z, f(z, **shown))
-    axes[top, column].set_title(f"g(z): {label}", fontsize=10)
-    axes[top + 1, column].plot(z, jacts.derivative(f)(z, **shown), color="tab:red")
-    axes[top + 1, column].set_title(f"g'(z) = jacts.derivative({name})", fontsize=10)
-    axes[top + 1, column].set_xlabel("z")
-    for ax in axes[top : top + 2, column]:
-      ax.axhline(0, color="grey", linewidth=0.5)
-      ax.axvline(0, color="grey", linewidth=0.5)
-  fig.savefig(out, dpi=100)
+  activations().savefig(out, dpi=100)
   print(f"Activations and their derivatives saved to {out}")
   return 0
 

@@ -1,4 +1,4 @@
-"""Pictures of the lecture: decision boundaries and activation curves (needs matplotlib).
+"""Pictures of the lecture: activation curves and decision boundaries (needs matplotlib).
 
 matplotlib is an optional extra (``pip install "jacts[examples]"``); it is imported only when a
 function here is called, with the non-interactive Agg backend so that nothing needs a screen.
@@ -21,6 +21,45 @@ def pyplot():
   import matplotlib.pyplot as plt
 
   return plt
+
+
+# Values shown instead of a parameter's default, where the default draws like another panel.
+_SHOWN = {"negative_slope": 0.1}  # A 0.01 slope looks the same as ReLU at this scale.
+
+
+def activations(z: np.ndarray | None = None):
+  """A figure of g(z) above g'(z) for every activation of the rule table, four to a row.
+
+  Args:
+    z: where to draw them; default 1001 points from -5 to 5.
+
+  Returns:
+    The matplotlib Figure.
+  """
+  import jax.numpy as jnp
+
+  import jacts
+  from jacts._rules import RULES
+
+  z = jnp.linspace(-5.0, 5.0, 1001) if z is None else jnp.asarray(z)
+  columns = min(4, len(RULES))
+  rows = -(-len(RULES) // columns)  # Two panels each: g above g'.
+  fig, axes = pyplot().subplots(2 * rows, columns, figsize=(4 * columns, 3.5 * 2 * rows),
+                                layout="constrained", sharex=True, squeeze=False)  # fmt: skip
+  for position, (name, rule) in enumerate(RULES.items()):
+    top, column = 2 * (position // columns), position % columns
+    shown = {p.name: _SHOWN[p.name] for p in rule.parameters if p.name in _SHOWN}
+    f = getattr(jacts, name)
+    label = name + "".join(f" ({key} {value:g})" for key, value in shown.items())
+    axes[top, column].plot(z, f(z, **shown))
+    axes[top, column].set_title(f"g(z): {label}", fontsize=10)
+    axes[top + 1, column].plot(z, jacts.derivative(f)(z, **shown), color="tab:red")
+    axes[top + 1, column].set_title(f"g'(z) = jacts.derivative({name})", fontsize=10)
+    axes[top + 1, column].set_xlabel("z")
+    for ax in axes[top : top + 2, column]:
+      ax.axhline(0, color="grey", linewidth=0.5)
+      ax.axvline(0, color="grey", linewidth=0.5)
+  return fig
 
 
 def decision_boundary(
