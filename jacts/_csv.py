@@ -11,7 +11,8 @@ class CSVError(ValueError):
 
 
 def read_points(path: pathlib.Path, n_x: int, dtype: np.dtype) -> np.ndarray:
-  """The rows of a CSV file as points in ``dtype``; a first line with no number is a header."""
+  """The rows of a CSV file as points in ``dtype``; a first line of ``n_x`` names, none of them a
+  number, is a header."""
   try:
     lines = path.read_text(encoding="utf-8-sig").split("\n")  # -sig: a spreadsheet's BOM.
   except FileNotFoundError:
@@ -19,8 +20,8 @@ def read_points(path: pathlib.Path, n_x: int, dtype: np.dtype) -> np.ndarray:
   except (OSError, UnicodeDecodeError) as error:
     raise CSVError(f"{path}: cannot read ({error})") from None
   rows = [(number, line.split(",")) for number, line in enumerate(lines, 1) if line.strip()]
-  if rows and not any(_is_number(field) for field in rows[0][1]):
-    rows = rows[1:]  # Column names. Not "1.0,2.o": a row with a typo is refused by _point.
+  if rows and len(rows[0][1]) == n_x and not any(_is_number(f) for f in rows[0][1]):
+    rows = rows[1:]  # Column names. Not "1.0,2.o" nor "1.0;2.0": refused by _point.
   if not rows:
     raise CSVError(f"{path}: no points")
   return np.stack([_point(fields, f"{path}, line {number}", n_x, dtype) for number, fields in rows])

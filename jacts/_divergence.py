@@ -42,7 +42,7 @@ def divergence_report(params: Params, costs: jax.Array) -> jax.Array:
 
 
 def warn_if_diverged(function: str, reports, log_every: int) -> None:
-  """Warns with :class:`TrainingDivergedWarning` if any network's run in ``divergence`` diverged.
+  """Warns with :class:`TrainingDivergedWarning` if any network's run diverged.
 
   ``reports`` holds one :func:`divergence_report` row per network (one row for a single network).
   Inside a traced function (``fit`` under ``jax.jit`` or ``jax.vmap``) there is nothing concrete

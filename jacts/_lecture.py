@@ -5,14 +5,14 @@ also the fast layout). Nothing here checks its arguments: ``jacts.shallow`` and 
 loop did.
 """
 
+import functools
 from collections.abc import Callable
 
 import jax
 import jax.numpy as jnp
 
 from jacts import _kernels
-from jacts._activations import sigmoid
-from jacts._derivative import derivative
+from jacts._activations import prepare, sigmoid
 from jacts._forward_mode import forward_mode
 from jacts._kernels import Batch, matmul, output_layer_as_sums, weight_and_bias_gradients
 from jacts._registry import known_activation
@@ -45,11 +45,13 @@ def cost(params: Params, batch: Batch, activation: Callable) -> jax.Array:
 
 
 def hidden_derivative(activation: Callable, cache: Cache) -> jax.Array:
-  """g'(Z1): from A1 where the output determines it (1 - A1^2 for tanh), else from Z1."""
+  """g'(Z1): from A1 where the output determines it (1 - A1^2 for tanh), else from Z1, with the
+  arguments bound to ``activation`` (the rule's one choice, as in its custom VJP)."""
   rule = known_activation(activation).rule
-  if rule.derivative_from_output is not None:
-    return rule.derivative_from_output(cache.A1)
-  return derivative(_kernels.in_column_layout(activation))(cache.Z1)
+  bound = _kernels.in_column_layout(activation)
+  args, kwargs = (bound.args, bound.keywords) if isinstance(bound, functools.partial) else ((), {})
+  _, params, conventions = prepare(rule, "activation", cache.Z1, *args, **kwargs)
+  return rule.slope(rule.residual(cache.Z1, cache.A1), params, conventions)
 
 
 def backward_pass(params: Params, cache: Cache, batch: Batch, activation: Callable) -> Params:

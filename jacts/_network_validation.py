@@ -217,7 +217,8 @@ def numeric_array(function, argument, x):
       f"`{function}`: `{argument}` must be a real numeric array; got dtype {dtype} (XLA computes "
       f"in integers, bool, {_validation.FLOATING_DTYPES})."
     )
-  return jnp.asarray(x)
+  with np.errstate(over="ignore"):  # Out-of-range values are reported by the value check.
+    return jnp.asarray(x)
 
 
 def _preview(values: np.ndarray) -> str:

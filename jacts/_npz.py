@@ -42,22 +42,43 @@ def read(path: pathlib.Path, fields: Mapping[str, tuple]) -> dict[str, np.ndarra
     missing = ", ".join(f"`{field}`" for field in fields if field not in members)
     if missing:
       raise ArchiveError(f"not a jacts model file (no {missing})")
-    return {f: _read_member(archive, info, f, fields[f]) for f, info in members.items()}
+    archive_size = path.stat().st_size
+    return {
+      f: _read_member(archive, info, f, fields[f], archive_size) for f, info in members.items()
+    }
 
 
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, field: str, kind) -> np.ndarray:
-  """Reads one member, naming ``field`` in whatever goes wrong."""
+# Deflate expands at most about 1032-fold: a member claiming more than that is forged.
+_MOST_DEFLATE_EXPANDS = 1032
+
+
+def _read_member(
+  archive: zipfile.ZipFile, info: zipfile.ZipInfo, field: str, kind, archive_size: int
+) -> np.ndarray:
+  """Reads one member, naming ``field`` in whatever goes wrong.
+
+  The sizes the zip directory claims are checked against the archive's real size first, so a
+  forged one cannot make the reader allocate more than the file could hold.
+  """
   if info.flag_bits & 0x1:
     raise ArchiveError(f"`{field}` is encrypted")
   if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
     method = info.compress_type  # numpy's savez and savez_compressed write 0 and 8.
     raise ArchiveError(f"`{field}` uses zip method {method}; only stored and deflated are read")
+  most = info.compress_size
+  if info.compress_type == zipfile.ZIP_DEFLATED:
+    most = _MOST_DEFLATE_EXPANDS * info.compress_size + 64
+  if info.compress_size > archive_size or info.file_size > most:
+    raise ArchiveError(
+      f"`{field}`: the archive claims {info.file_size} bytes from {info.compress_size}, in a "
+      f"file of {archive_size}"
+    )
   try:
     with archive.open(info) as stream:
       return _read_npy(stream, info.file_size, field, kind)
   except ArchiveError:
     raise
-  except UNREADABLE as error:
+  except (*UNREADABLE, MemoryError) as error:
     raise ArchiveError(
       f"`{field}` is unreadable ({' '.join(str(error).split()) or type(error).__name__})"
     ) from None

@@ -71,7 +71,7 @@ def fit(
   params, _, costs = _train(
     "jacts.shallow.fit",
     params,
-    None,
+    _FRESH,
     X,
     Y,
     optimizer=optimizer,
@@ -130,14 +130,17 @@ def train_steps(
   )
 
 
+_FRESH = object()  # fit's optimizer state: optimizer.init(params), once the checks have passed.
+
+
 def _train(
   function, params, opt_state, X, Y, *, optimizer, steps, activation, log_every, gradients
 ):
-  """Checks, then :func:`run`; ``opt_state`` None is a fresh one, ``optimizer.init(params)``."""
+  """Checks, then :func:`run`; ``opt_state`` _FRESH is ``optimizer.init(params)``, for fit."""
   X, Y = _network_validation.check_data(function, params, X, Y, activation)
   _network_validation.check_training(function, optimizer, gradients)
   _network_validation.check_schedule(function, steps, log_every)
-  if opt_state is None:
+  if opt_state is _FRESH:
     opt_state = optimizer.init(params)
   return run(
     function,

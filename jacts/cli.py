@@ -79,7 +79,14 @@ def _use_compilation_cache() -> None:
   compiled (the one-shot `jacts train` is mostly compilation)."""
   import jax
 
-  jax.config.update("jax_compilation_cache_dir", str(cache_folder()))
+  folder = cache_folder()
+  try:
+    folder.mkdir(parents=True, exist_ok=True)
+  except OSError:
+    return  # An unwritable cache is no reason to fail, nor to warn on every compilation.
+  if not os.access(folder, os.W_OK | os.X_OK):
+    return
+  jax.config.update("jax_compilation_cache_dir", str(folder))
   # Every program: the small ones too add up to most of a run's compile time.
   jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
 

@@ -273,7 +273,10 @@ def _checked_params(params: Params, name: Callable[[str], str]) -> Params:
 
 
 def _finite_real(value, name: str) -> float:
-  """Returns ``value`` as a float, refusing bools, non-numbers, NaN and infinities."""
+  """Returns ``value`` (a number, or a 0-d real array) as a float, refusing bools, non-numbers,
+  NaN and infinities."""
+  if np.ndim(value) == 0 and hasattr(value, "dtype") and np.dtype(value.dtype).kind in "iuf":
+    value = value.item()  # A 0-d NumPy or JAX array, e.g. a slope that was trained.
   if isinstance(value, bool) or not isinstance(value, Real):
     raise TypeError(f"{name} must be a finite real number; got {value!r}.")
   try:

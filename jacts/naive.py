@@ -17,5 +17,9 @@ Example:
 from jacts._rules import RULES
 
 # One name per rule, derived from the table: jacts.naive.tanh is RULES["tanh"].naive.
-globals().update({name: rule.naive for name, rule in RULES.items()})
+for _name, _rule in RULES.items():
+  _rule.naive.__name__ = _rule.naive.__qualname__ = _name
+  _rule.naive.__module__ = __name__
+  globals()[_name] = _rule.naive
+del _name, _rule
 __all__ = tuple(RULES)

@@ -17,7 +17,7 @@ from jax.sharding import Mesh, NamedSharding
 from jax.sharding import PartitionSpec as P
 from jax.typing import ArrayLike
 
-from jacts import _network_validation, _training
+from jacts import _network_validation, _training, _validation
 from jacts._activations import tanh
 from jacts._registry import known_activation
 from jacts._types import Gradients, Params
@@ -93,6 +93,7 @@ def fit(
     padding = (-m) % mesh.size
     mask, count = None, None
     if padding:
+      _refuse_per_example_arguments(function, activation, m, mesh.size)
       X = jnp.concatenate([X, jnp.zeros((padding, X.shape[1]), X.dtype)])
       Y = jnp.concatenate([Y, jnp.zeros((padding, Y.shape[1]), Y.dtype)])
       real = (jnp.arange(m + padding) < m).astype(X.dtype)[None, :]
@@ -115,6 +116,18 @@ def fit(
     count=count,
   )
   return jax.tree.map(_local, trained), _local(costs)
+
+
+def _refuse_per_example_arguments(function, activation, m, device_count):
+  """A bound (m, n_h) argument has no values for the padding rows: refused in the user's terms."""
+  for name, value in _validation.bound_arrays(activation).items():
+    if np.ndim(value) == 2 and np.shape(value)[0] != 1:
+      raise ValueError(
+        f"`{function}`: the `{name}` bound to `activation` has one row per example (shape "
+        f"{np.shape(value)}), but {m} examples do not split evenly over {device_count} devices "
+        f"and padding rows have no values; pass a number of examples divisible by "
+        f"{device_count}, or one value per hidden unit."
+      )
 
 
 def _place(whole: jax.Array, sharding: NamedSharding) -> jax.Array:

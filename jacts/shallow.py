@@ -18,11 +18,10 @@ import jax
 import jax.numpy as jnp
 from jax.typing import ArrayLike
 
-from jacts import _lecture, _network_validation
+from jacts import _kernels, _lecture, _network_validation
 from jacts._activations import tanh
 from jacts._initialization import init_params as init_params
 from jacts._initialization import lecture_params as lecture_params
-from jacts._kernels import batch
 from jacts._training import TrainingDivergedWarning as TrainingDivergedWarning
 from jacts._training import fit as fit
 from jacts._training import fit_many as fit_many
@@ -107,7 +106,7 @@ def cost(params: Params, X: ArrayLike, Y: ArrayLike, *, activation: Callable = t
     0.693048
   """
   X, Y = _network_validation.check_data("jacts.shallow.cost", params, X, Y, activation)
-  return _lecture.cost(params, batch(X, Y), activation)
+  return _lecture.cost(params, _kernels.batch(X, Y), activation)
 
 
 def backward(
@@ -152,7 +151,7 @@ def backward(
   X, Y = _network_validation.check_data("jacts.shallow.backward", params, X, Y, activation)
   _network_validation.check_cache(params, cache, X)
   in_columns = Cache(*(c.T for c in cache))
-  return _lecture.backward_pass(params, in_columns, batch(X, Y), activation)
+  return _lecture.backward_pass(params, in_columns, _kernels.batch(X, Y), activation)
 
 
 def predict(params: Params, X: ArrayLike, *, activation: Callable = tanh) -> jax.Array:

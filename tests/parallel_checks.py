@@ -3,6 +3,7 @@
 Exits non-zero, with the reason, on the first check that fails; prints one line per check.
 """
 
+import functools
 import os
 
 os.environ["XLA_FLAGS"] = "--xla_force_host_platform_device_count=4"
@@ -119,6 +120,14 @@ def refusals():
     assert "`X` must have shape (m, n_x) = (m, 2)" in str(error)
   else:
     raise AssertionError("X with the wrong width was accepted")
+  per_example = functools.partial(jacts.leaky_relu, negative_slope=jnp.full((398, 4), 0.1))
+  try:  # 398 rows over 4 devices need padding rows, which have no slope.
+    parallel.fit(PARAMS, X[:398], Y[:398], optimizer=ADAM, steps=1, activation=per_example)
+  except ValueError as error:
+    assert "`negative_slope` bound to `activation` has one row per example" in str(error)
+    assert "(398, 4)" in str(error)
+  else:
+    raise AssertionError("a per-example slope was padded")
 
 
 check("bad input is refused", refusals)

@@ -349,3 +349,23 @@ def test_no_cache_leaves_the_cache_folder_alone(tmp_path):
   result = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=300)
   assert result.returncode == 0, result.stderr
   assert not cache.exists()
+
+
+def test_a_first_row_with_the_wrong_number_of_fields_is_no_header(tmp_path):
+  model = tmp_path / "model.npz"
+  models.save(model, models.Model(shallow.lecture_params(2, 4, 1), "tanh"))
+  points = tmp_path / "points.csv"
+  points.write_text("1.0;2.0\n3.0,4.0\n")
+  result = jacts_command("predict", "--model", str(model), "--input", str(points))
+  assert_one_line_error(result, 1, "line 1")
+
+
+def test_an_unusable_cache_folder_means_no_cache_and_no_noise(tmp_path):
+  blocker = tmp_path / "a-file"
+  blocker.write_text("")
+  environment = os.environ | {"JACTS_CACHE_DIR": str(blocker / "cache")}
+  environment.pop("JACTS_NO_CACHE")
+  command = [sys.executable, "-m", "jacts", "train", "--steps", "100", "--no-progress"]
+  result = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=300)
+  assert result.returncode == 0
+  assert result.stderr == ""

@@ -612,3 +612,28 @@ def test_a_save_killed_by_sigkill_leaves_a_file_the_next_save_removes(tmp_path):
   models.save(path, valid_model(activation="sigmoid"))
   assert [p.name for p in tmp_path.iterdir()] == ["model.npz"]
   assert models.load(path).activation == "sigmoid"
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_forged_directory_sizes_are_refused_before_anything_is_allocated(tmp_path, compression):
+  path = saved(tmp_path)
+  replace_members(path, {"W1.npy": npy_header("<f4", (2**29,))}, {"W1.npy": compression})
+  data = bytearray(path.read_bytes())
+  entry = data.find(b"PK\x01\x02")  # The central directory's first record.
+  while entry != -1:  # Find W1.npy's record and claim 2 GiB uncompressed.
+    name_length = struct.unpack_from("<H", data, entry + 28)[0]
+    if data[entry + 46 : entry + 46 + name_length] == b"W1.npy":
+      struct.pack_into("<I", data, entry + 24, 2**31 + 128)
+      break
+    entry = data.find(b"PK\x01\x02", entry + 4)
+  path.write_bytes(bytes(data))
+  with pytest.raises(models.ModelFileError, match=r"`W1`: the archive claims 2147483776 bytes"):
+    models.load(path)
+
+
+def test_save_takes_zero_dimensional_arrays_for_the_numbers(tmp_path):
+  path = tmp_path / "model.npz"
+  model = models.Model(params(), "leaky_relu", jnp.float32(0.25), np.array(0.5))
+  models.save(path, model)
+  loaded = models.load(path)
+  assert (loaded.negative_slope, loaded.derivative_at_zero) == (0.25, 0.5)

@@ -251,3 +251,10 @@ def test_a_healthy_run_does_not_warn():
   with warnings.catch_warnings():
     warnings.simplefilter("error")
     fit(steps=100)
+
+
+def test_values_beyond_float32_are_reported_without_a_numpy_warning_first():
+  inputs = X.copy()  # float64 NumPy data, converted with 64-bit mode off.
+  inputs[5, 0] = 1e300
+  with pytest.raises(ValueError, match=r"`X` must fit in the parameters' dtype float32"):
+    fit(X=inputs)  # pytest turns any warning into an error: none may come first.
