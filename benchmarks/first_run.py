@@ -13,6 +13,7 @@ import time
 import jax
 import jax.numpy as jnp
 import optax
+from run import jitted_optax_step
 
 import jacts.shallow as shallow
 from jacts.datasets import planar_flower
@@ -24,18 +25,7 @@ def jacts_fit(params, X, Y, steps):
 
 def optax_loop(params, X, Y, steps):
   optimizer = optax.sgd(1.2)
-
-  def loss(params, X, Y):
-    Z1 = X @ params.W1.T + params.b1[None, :]
-    Z2 = jnp.tanh(Z1) @ params.W2.T + params.b2[None, :]
-    return jnp.mean(optax.sigmoid_binary_cross_entropy(Z2, Y))
-
-  @jax.jit
-  def step(params, opt_state, X, Y):
-    J, grads = jax.value_and_grad(loss)(params, X, Y)
-    updates, opt_state = optimizer.update(grads, opt_state, params)
-    return optax.apply_updates(params, updates), opt_state, J
-
+  step = jitted_optax_step(optimizer)
   opt_state, costs = optimizer.init(params), []
   for i in range(steps):
     params, opt_state, J = step(params, opt_state, X, Y)
