@@ -91,8 +91,15 @@ def _use_compilation_cache() -> None:
   jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
 
 
+# What a terminal shows: the docstring's first line without its reStructuredText markup.
+_DESCRIPTION = __doc__.splitlines()[0].replace("``", "")
+
+
 def _build_parser() -> argparse.ArgumentParser:
-  parser = _Parser(prog="jacts", description=__doc__.splitlines()[0])
+  from jacts import __version__
+
+  parser = _Parser(prog="jacts", description=_DESCRIPTION)
+  parser.add_argument("--version", action="version", version=f"jacts {__version__}")
   commands = parser.add_subparsers(dest="command", parser_class=_Parser)
   caching = _Parser(add_help=False)
   caching.add_argument(

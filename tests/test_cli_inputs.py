@@ -369,3 +369,17 @@ def test_an_unusable_cache_folder_means_no_cache_and_no_noise(tmp_path):
   result = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=300)
   assert result.returncode == 0
   assert result.stderr == ""
+
+
+def test_help_and_version_are_plain_text(capsys):
+  import jacts
+
+  with pytest.raises(SystemExit) as exit_status:
+    cli.main(["--version"])
+  assert exit_status.value.code == 0
+  assert capsys.readouterr().out == f"jacts {jacts.__version__}\n"
+  with pytest.raises(SystemExit):
+    cli.main(["--help"])
+  shown = capsys.readouterr().out
+  assert "The jacts command: train, check, plot and predict." in shown
+  assert "``" not in shown
