@@ -190,7 +190,8 @@ def check_schedule(function, steps, log_every):
 
 
 def check_seed(function, seed):
-  if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+  integer = isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)
+  if not integer or seed not in _validation.RANDOMSTATE_SEEDS:
     raise ValueError(
       f"`{function}`: `seed` must be an integer in [0, 2**32 - 1] (NumPy's RandomState); "
       f"got {seed!r}."

@@ -133,27 +133,15 @@ def train_steps(
 _FRESH = object()  # fit's optimizer state: optimizer.init(params), once the checks have passed.
 
 
-def _train(
-  function, params, opt_state, X, Y, *, optimizer, steps, activation, log_every, gradients
-):
-  """Checks, then :func:`run`; ``opt_state`` _FRESH is ``optimizer.init(params)``, for fit."""
-  X, Y = _network_validation.check_data(function, params, X, Y, activation)
-  _network_validation.check_training(function, optimizer, gradients)
-  _network_validation.check_schedule(function, steps, log_every)
+def _train(function, params, opt_state, X, Y, **options):
+  """Checks, then :func:`run` with the same ``options``; ``opt_state`` _FRESH is
+  ``optimizer.init(params)``, for fit."""
+  X, Y = _network_validation.check_data(function, params, X, Y, options["activation"])
+  _network_validation.check_training(function, options["optimizer"], options["gradients"])
+  _network_validation.check_schedule(function, options["steps"], options["log_every"])
   if opt_state is _FRESH:
-    opt_state = optimizer.init(params)
-  return run(
-    function,
-    params,
-    opt_state,
-    X,
-    Y,
-    optimizer=optimizer,
-    steps=steps,
-    activation=activation,
-    log_every=log_every,
-    gradients=gradients,
-  )
+    opt_state = options["optimizer"].init(params)
+  return run(function, params, opt_state, X, Y, **options)
 
 
 def run(

@@ -14,6 +14,8 @@ import jax.numpy as jnp
 import numpy as np
 
 FLOATING_DTYPES = "float16, bfloat16, float32 or float64"
+# The seeds NumPy's legacy RandomState takes (the course's draws): 0 to 2**32 - 1.
+RANDOMSTATE_SEEDS = range(2**32)
 # What XLA computes in; NumPy's longdouble, say, is floating but has no JAX dtype.
 FLOATING = frozenset(np.dtype(d) for d in (jnp.float16, jnp.bfloat16, jnp.float32, jnp.float64))
 

@@ -26,6 +26,7 @@ import numpy as np
 
 from jacts._check import check as run_check
 from jacts._csv import read_points
+from jacts._validation import RANDOMSTATE_SEEDS
 from jacts.models import ACTIVATIONS
 
 DATASETS = {
@@ -169,7 +170,7 @@ def _argument(convert, expected: str, accept):
 _positive_int = _argument(int, "a positive integer", lambda v: v > 0)
 _positive_float = _argument(float, "a positive number", lambda v: v > 0 and math.isfinite(v))
 # NumPy's RandomState (the lecture init) takes exactly these; jax.random.key takes them too.
-_seed = _argument(int, "an integer in [0, 2**32 - 1]", lambda v: 0 <= v < 2**32)
+_seed = _argument(int, "an integer in [0, 2**32 - 1]", lambda v: v in RANDOMSTATE_SEEDS)
 
 
 def _writable(text: str) -> pathlib.Path:

@@ -10,6 +10,8 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from jacts._validation import RANDOMSTATE_SEEDS
+
 
 def planar_flower(seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
   r"""The course's planar "flower" data set, identical to its ``load_planar_dataset()``.
@@ -35,7 +37,8 @@ def planar_flower(seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
     >>> print(X[0].round(6))
     [1.204442 3.576114]
   """
-  _check_integer("planar_flower", "seed", seed, 0, 2**32 - 1)  # RandomState's range.
+  seeds = RANDOMSTATE_SEEDS
+  _check_integer("planar_flower", "seed", seed, seeds.start, seeds.stop - 1)
   rng = np.random.RandomState(seed)
   per_class, petals, radius = 200, 4, 4
   X = np.zeros((2 * per_class, 2))
