@@ -8,6 +8,7 @@ table the README shows) and latest.json to --out. --quick shrinks every size for
 """
 
 import argparse
+import itertools
 import json
 import os
 import pathlib
@@ -41,6 +42,7 @@ except ImportError:  # The `bench` extra; PyTorch rows are skipped without it.
 REFERENCES = {
   name: (getattr(jacts, name), getattr(jax.nn, name), rule.naive) for name, rule in RULES.items()
 }
+LECTURE = ("sigmoid", "tanh", "relu", "leaky_relu")
 
 
 def median_seconds(run, repeats: int) -> float:
@@ -115,6 +117,42 @@ class Report:
       met = {None: "", True: "yes", False: "**no**"}[row["met"]]
       measured = f"{row['measured']:.4g} {row['unit']}"
       lines.append(f"| {row['case']} | {measured} | {ratio} | {row['target'] or ''} | {met} |")
+    return "\n".join(lines) + "\n"
+
+  def activation_table(self, header: str) -> str:
+    """One row per activation: the speed and the deep network's memory against jax.nn's."""
+    found = {}
+    for row in self.rows:
+      name, _, case = row["case"].partition(": ")
+      if name in RULES and row["section"].startswith(
+        ("Activations", "Memory: temporary bytes of value_and_grad of an MLP")
+      ):
+        found[name, case, row["unit"]] = row
+    lines = [
+      header,
+      "",
+      "| activation | g' read from | fwd + bwd, jacts | jax.nn / jacts | MLP memory, jacts "
+      "| jax.nn / jacts |",
+    ]
+    lines.append("|---|---|---:|---:|---:|---:|")
+    for name, rule in RULES.items():
+      speed, speed_ratio = (
+        found.get((name, "jacts", "ms")),
+        found.get((name, "jax.nn / jacts", "ms")),
+      )
+      memory, memory_ratio = (
+        found.get((name, "jacts", "MiB")),
+        found.get((name, "jax.nn / jacts", "MiB")),
+      )
+      if speed is None:
+        continue
+      defaults = [None if p.default is None else float(p.default) for p in rule.parameters]
+      source = "a" if rule.uses_output(defaults, [k.default for k in rule.kinks]) else "z"
+      cells = [f"`{name}`", source, f"{speed['measured']:.1f} ms", f"{speed_ratio['ratio']:.2f}"]
+      cells += (
+        [f"{memory['measured']:.0f} MiB", f"{memory_ratio['ratio']:.2f}"] if memory else ["-", "-"]
+      )
+      lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -309,19 +347,25 @@ def large_network(report: Report, quick: bool) -> None:
 
 
 def activations(report: Report, quick: bool) -> None:
-  """Forward + backward of each activation on 2^24 elements: jacts, jax.nn, naive autodiff."""
+  """Forward + backward of each activation on 2^24 elements: jacts, jax.nn, naive autodiff.
+
+  Each program returns the value and the VJP, as a layer does: returning the VJP alone would let
+  XLA drop the value where the derivative does not read it (jax.nn's softplus: sigmoid(z)).
+  """
   size = 2**16 if quick else 2**24
   section = f"Activations: forward + backward (VJP) on {size} float32 elements"
   key_z, key_g = jax.random.split(jax.random.key(1))
-  z = 4 * jax.random.normal(key_z, (size,), jnp.float32)
-  cotangent = jax.random.normal(key_g, (size,), jnp.float32)
+  # Rows of 64 for GLU and the softmaxes, which act along the last axis.
+  z = 4 * jax.random.normal(key_z, (size // 64, 64), jnp.float32)
   repeats = 1 if quick else 7
   for name, functions in REFERENCES.items():
     labels = ("jacts", "jax.nn", "naive")
+    cotangent = jax.random.normal(key_g, jax.eval_shape(functions[0], z).shape, jnp.float32)
+    x = jnp.abs(z) + 0.5 if RULES[name].domain[0] == 0 else z  # log1mexp: z > 0.
     runs = {}
     for label, f in zip(labels, functions, strict=True):
-      vjp = jax.jit(lambda z, g, f=f: jax.vjp(f, z)[1](g)[0])
-      runs[label] = blocking(vjp, z, cotangent)
+      vjp = jax.jit(lambda z, g, f=f: (lambda a, pull: (a, pull(g)[0]))(*jax.vjp(f, z)))
+      runs[label] = blocking(vjp, x, cotangent)
     times = interleaved_medians(runs, rounds=repeats)
     ratio = times["jacts"] / times["jax.nn"]
     report.add(section, f"{name}: jacts", times["jacts"] * 1e3, "ms")
@@ -351,7 +395,8 @@ def memory(report: Report, quick: bool) -> None:
     return compiled.memory_analysis().temp_size_in_bytes
 
   mib = 2**20
-  for name, (ours, jax_nn, naive) in REFERENCES.items():
+  for name in LECTURE:
+    ours, jax_nn, naive = REFERENCES[name]
     jacts_bytes = temp_bytes(network_cost, ours)
     shallow_bytes = temp_bytes(lambda p, X, Y, a: shallow.cost(p, X, Y, activation=a), ours)
     nn_bytes = temp_bytes(network_cost, jax_nn)
@@ -363,6 +408,45 @@ def memory(report: Report, quick: bool) -> None:
                ">= 1", nn_bytes >= jacts_bytes)  # fmt: skip
     report.add(section, f"{name}: naive / jacts", naive_bytes / mib, "MiB",
                naive_bytes / jacts_bytes, "> 1", naive_bytes > jacts_bytes)  # fmt: skip
+
+
+def deep_memory(report: Report, quick: bool) -> None:
+  """Compiled temporary memory of value_and_grad of an MLP: 8 hidden layers, every activation."""
+  batch, width, depth, n_x = (256, 64, 8, 32) if quick else (4096, 1024, 8, 784)
+  section = (
+    f"Memory: temporary bytes of value_and_grad of an MLP, {depth} hidden layers of {width}, "
+    f"batch {batch}, float32"
+  )
+  sizes = [n_x] + [width] * depth + [10]
+  params = [(jnp.zeros((a, b)), jnp.zeros(b)) for a, b in itertools.pairwise(sizes)]
+  X = jnp.zeros((batch, n_x))
+
+  def mlp_loss(params, X, activation):
+    h = X
+    for W, b in params[:-1]:
+      h = activation(h @ W + b)
+    W, b = params[-1]
+    return jnp.mean((h @ W + b) ** 2)
+
+  def temp_bytes(activation):
+    step = jax.jit(jax.value_and_grad(mlp_loss), static_argnums=2)
+    return step.lower(params, X, activation).compile().memory_analysis().temp_size_in_bytes
+
+  mib = 2**20
+  tanh_bytes = temp_bytes(jacts.tanh)
+  for name, rule in RULES.items():
+    if not rule.elementwise:
+      continue
+    ours, jax_nn, _ = REFERENCES[name]
+    jacts_bytes, nn_bytes = temp_bytes(ours), temp_bytes(jax_nn)
+    defaults = [None if p.default is None else float(p.default) for p in rule.parameters]
+    from_output = rule.uses_output(defaults, [k.default for k in rule.kinks])
+    report.add(section, f"{name}: jacts", jacts_bytes / mib, "MiB")
+    report.add(section, f"{name}: jax.nn / jacts", nn_bytes / mib, "MiB", nn_bytes / jacts_bytes,
+               ">= 1", nn_bytes >= jacts_bytes)  # fmt: skip
+    if from_output:  # a determines g': no more than tanh, which keeps a alone.
+      report.add(section, f"{name}: jacts.tanh / jacts", tanh_bytes / mib, "MiB",
+                 tanh_bytes / jacts_bytes, ">= 1 (a alone)", tanh_bytes >= jacts_bytes)  # fmt: skip
 
 
 def hessian_vector_products(report: Report, quick: bool) -> None:
@@ -421,6 +505,7 @@ SECTIONS = {
   "large": large_network,
   "activations": activations,
   "memory": memory,
+  "deep": deep_memory,
   "hvp": hessian_vector_products,
   "parallel": parallel_scaling,
 }
@@ -441,6 +526,8 @@ def main() -> None:
   out.mkdir(parents=True, exist_ok=True)
   header = f"Measured on {machine()}{' (--quick)' if args.quick else ''}. Ratios: other / jacts."
   (out / "latest.md").write_text(report.markdown(header))
+  if any(row["section"].startswith("Activations") for row in report.rows):
+    (out / "activations.md").write_text(report.activation_table(header))
   (out / "latest.json").write_text(
     json.dumps({"machine": machine(), "rows": report.rows}, indent=1)
   )

@@ -2,131 +2,22 @@
 
 Each public activation checks its arguments (before tracing), then calls a ``jax.custom_vjp``
 function whose backward pass is exactly the derivative in :data:`jacts._rules.RULES`. Each
-public function's defaults are read from its rule, and :data:`PUBLIC` pairs every rule with its
-public function, so the table stays the one source of what an activation is.
+public function's defaults are read from its rule (``jacts._public`` checks the signatures).
 
 Forward mode (``jax.jvp``, ``jax.jacfwd``) does not apply to a ``jax.custom_vjp`` function;
 ``jacts.forward_mode(f)`` is the same function with a custom JVP.
 """
 
-import functools
-import inspect
-import math
-import types
-from collections.abc import Callable, Mapping
-from numbers import Real
-from typing import NamedTuple
-
 import jax
 from jax.typing import ArrayLike
 
-from jacts import _validation
-from jacts._rules import RULES, Rule
+from jacts._differentiable import differentiable
+from jacts._rules import RULES
 
-
-class Prepared(NamedTuple):
-  """An activation's arguments after validation, in the order its rule takes them."""
-
-  z: jax.Array
-  params: tuple  # Differentiable parameters, each in z's dtype.
-  conventions: tuple[float, ...]  # g' at each kink: static Python floats.
-
-
-def prepare(rule: Rule, function: str, z: ArrayLike, *args, **kwargs) -> Prepared:
-  """Checks a call's arguments against ``rule`` (before tracing), naming ``function``.
-
-  The arguments are bound to the rule's signature, so defaults come from the table and wrong
-  arguments are named as the public function's.
-  """
-  try:
-    bound = rule.signature.bind(z, *args, **kwargs)
-  except TypeError as error:
-    raise TypeError(
-      f"`{function}` takes the arguments of jacts.{rule.name}{rule.signature}; {error}."
-    ) from None
-  bound.apply_defaults()
-  given = bound.arguments
-  z = _validation.floating_array(function, "z", z)
-  params = tuple(
-    _validation.parameter(function, p.name, given[p.name], z, p.lowest, p.highest)
-    for p in rule.parameters
-  )
-  numbers = [given[p.name] for p in rule.parameters]
-  known = all(isinstance(n, Real) for n in numbers)
-  conventions = tuple(
-    # An array parameter (traced, or on a device) is not read on the host to check it.
-    _validation.derivative_at_kink(
-      function,
-      k.argument,
-      given[k.argument],
-      k.at,
-      *(k.subdifferential(*numbers) if known else _ANY),
-    )
-    for k in rule.kinks
-  )
-  return Prepared(z, params, conventions)
-
-
-_ANY = (-math.inf, math.inf)
-
-
-def custom_vjp_from_rule(rule: Rule) -> Callable:
-  """Builds ``f(conventions, z, *params)`` whose VJP is ``rule``'s derivative.
-
-  The residuals are the output ``a`` alone where the rule has a from-output form (sigmoid, tanh:
-  the lecture's point that a(1-a) and 1-a^2 are cheap once a is known), else ``z`` and the params.
-  ``_fwd`` computes the primal itself rather than calling ``f``, so that forward-over-reverse
-  (``jax.hessian``) can differentiate it.
-  """
-
-  @functools.partial(jax.custom_vjp, nondiff_argnums=(0,))
-  def f(conventions, z, *params):
-    del conventions  # Only the backward pass uses them.
-    return rule.value(z, *params)
-
-  def _fwd(conventions, z, *params):
-    del conventions  # Only the backward pass uses them.
-    a = rule.value(z, *params)
-    return a, (rule.residual(z, a), z if rule.parameters else None, params)
-
-  def _bwd(conventions, residuals, g):
-    residual, z, params = residuals
-    dz = g * rule.slope(residual, params, conventions)
-    dparams = tuple(
-      _sum_to_shape(g * p.derivative(z, *params), value.shape)
-      for p, value in zip(rule.parameters, params, strict=True)
-    )
-    return (dz, *dparams)
-
-  f.defvjp(_fwd, _bwd)
-  return f
-
-
-def _sum_to_shape(x: jax.Array, shape: tuple) -> jax.Array:
-  """Sums ``x`` over the axes along which a parameter of ``shape`` was broadcast."""
-  leading = x.ndim - len(shape)
-  x = x.sum(axis=tuple(range(leading)))
-  stretched = tuple(i for i, n in enumerate(shape) if n == 1 and x.shape[i] != 1)
-  return x.sum(axis=stretched, keepdims=True) if stretched else x
-
-
-def _differentiable(name: str) -> Callable[..., jax.Array]:
-  """``call(z, *args, **kwargs)``: checks the arguments, then applies the custom VJP."""
-  rule = RULES[name]
-  implementation = custom_vjp_from_rule(rule)
-  function = f"jacts.{name}"
-
-  def call(z, *args, **kwargs):
-    z, params, conventions = prepare(rule, function, z, *args, **kwargs)
-    return implementation(conventions, z, *params)
-
-  return call
-
-
-_sigmoid = _differentiable("sigmoid")
-_tanh = _differentiable("tanh")
-_relu = _differentiable("relu")
-_leaky_relu = _differentiable("leaky_relu")
+_sigmoid = differentiable("sigmoid")
+_tanh = differentiable("tanh")
+_relu = differentiable("relu")
+_leaky_relu = differentiable("leaky_relu")
 # The public functions' defaults, read from the table (their signatures are checked against it).
 _RELU_AT_ZERO = RULES["relu"].default("derivative_at_zero")
 _LEAKY_SLOPE = RULES["leaky_relu"].default("negative_slope")
@@ -255,29 +146,3 @@ def leaky_relu(
     -2.0
   """
   return _leaky_relu(z, negative_slope, derivative_at_zero=derivative_at_zero)
-
-
-def _public_functions() -> Mapping[str, Callable]:
-  """Each rule's public function, checked against the rule's signature at import."""
-  for name, rule in RULES.items():
-    declared = inspect.signature(globals()[name])
-    plain = declared.replace(
-      parameters=[p.replace(annotation=p.empty) for p in declared.parameters.values()],
-      return_annotation=declared.empty,
-    )
-    if plain != rule.signature:
-      raise AssertionError(f"jacts.{name}{plain} differs from its rule's {rule.signature}")
-  return types.MappingProxyType({name: globals()[name] for name in RULES})
-
-
-PUBLIC: Mapping[str, Callable] = _public_functions()
-"""Every activation's public function, by rule name."""
-
-
-def unknown_activation(activation, argument: str = "activation") -> ValueError:
-  """The error for an ``argument`` that is not a jacts activation: it lists those there are."""
-  known = ", ".join(f"jacts.{name}" for name in RULES)
-  return ValueError(
-    f"`{argument}` must be an activation jacts knows how to differentiate ({known}, or a "
-    f"functools.partial of one); got {activation!r}."
-  )

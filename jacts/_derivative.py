@@ -6,8 +6,7 @@ from collections.abc import Callable
 import jax
 from jax.typing import ArrayLike
 
-from jacts import _validation
-from jacts._activations import prepare
+from jacts._differentiable import prepare
 from jacts._registry import known_activation
 
 
@@ -37,12 +36,12 @@ def derivative(activation: Callable) -> Callable[..., jax.Array]:
   """
   if isinstance(activation, functools.partial):
     return functools.partial(derivative(activation.func), *activation.args, **activation.keywords)
-  rule = known_activation(activation).rule
+  rule = _elementwise(known_activation(activation).rule)
   function = f"jacts.derivative(jacts.{rule.name})"
 
   def activation_derivative(z: ArrayLike, *args, **kwargs) -> jax.Array:
-    z, params, conventions = prepare(rule, function, z, *args, **kwargs)
-    return rule.derivative(z, *params, *conventions)
+    prepared = prepare(rule, function, z, *args, **kwargs)
+    return rule.derivative(prepared.z, *prepared.params, *prepared.options, *prepared.conventions)
 
   activation_derivative.__name__ = f"{rule.name}_derivative"
   activation_derivative.__qualname__ = activation_derivative.__name__
@@ -50,19 +49,22 @@ def derivative(activation: Callable) -> Callable[..., jax.Array]:
   return activation_derivative
 
 
-def derivative_from_output(activation: Callable) -> Callable[[ArrayLike], jax.Array]:
+def derivative_from_output(activation: Callable) -> Callable[..., jax.Array]:
   """Returns g' written in the activation's output a = g(z), as the lecture writes it.
 
-  sigmoid: :math:`g'(z) = a (1 - a)`; tanh: :math:`g'(z) = 1 - a^2`. These are what a
-  hand-written backward pass uses, since ``a`` is already known from the forward pass. ReLU and
-  leaky ReLU have no such form (``a == 0`` does not tell ``z == 0`` from ``z < 0``): use
-  :func:`derivative` on ``z`` instead.
+  sigmoid: :math:`g'(z) = a (1 - a)`; tanh: :math:`g'(z) = 1 - a^2`; softplus: :math:`1 -
+  e^{-a}`; ELU: :math:`a + \\alpha` below 0. These are what a hand-written backward pass uses,
+  since ``a`` is already known from the forward pass, and what the custom VJPs keep. ReLU has no
+  such form (``a == 0`` does not tell ``z == 0`` from ``z < 0``), nor relu6 unless g' is 0 at
+  both kinks: use :func:`derivative` on ``z`` there.
 
   Args:
-    activation: ``jacts.sigmoid`` or ``jacts.tanh``.
+    activation: a jacts activation whose output determines its derivative (or a
+      ``functools.partial`` of one, whose bound arguments are kept).
 
   Returns:
-    A function ``a -> g'(z)`` with the shape and dtype of ``a``.
+    A function ``(a, *args, **kwargs) -> g'(z)`` with the shape and dtype of ``a``, taking the
+    activation's other arguments.
 
   Example:
     >>> import jax.numpy as jnp, jacts
@@ -71,17 +73,47 @@ def derivative_from_output(activation: Callable) -> Callable[[ArrayLike], jax.Ar
     >>> print(jacts.derivative_from_output(jacts.tanh)(jnp.array(0.5)))
     0.75
   """
-  rule = known_activation(activation).rule
+  if isinstance(activation, functools.partial):
+    bound = derivative_from_output(activation.func)
+    return functools.partial(bound, *activation.args, **activation.keywords)
+  rule = _elementwise(known_activation(activation).rule)
   if rule.derivative_from_output is None:
     raise ValueError(
-      f"`activation` jacts.{rule.name} has no derivative written in its output (its output 0 "
-      f"does not tell z == 0 from z < 0); use jacts.derivative(jacts.{rule.name}) on z."
+      f"`activation` jacts.{rule.name} has no derivative written in its output (its output "
+      f"does not tell where z is on a kink or a flat side); use jacts.derivative(jacts."
+      f"{rule.name}) on z."
     )
   function = f"jacts.derivative_from_output(jacts.{rule.name})"
 
-  def activation_derivative_from_output(a: ArrayLike) -> jax.Array:
-    return rule.derivative_from_output(_validation.floating_array(function, "a", a))
+  def activation_derivative_from_output(a: ArrayLike, *args, **kwargs) -> jax.Array:
+    prepared = prepare(rule, function, a, *args, **kwargs)
+    if not prepared.uses_output:
+      raise ValueError(
+        f"`{function}`: the output does not determine g' for these arguments "
+        f"({_arguments(rule, prepared)}); use jacts.derivative(jacts.{rule.name}) on z."
+      )
+    return rule.derivative_from_output(
+      prepared.z, *prepared.params, *prepared.options, *prepared.conventions
+    )
 
   activation_derivative_from_output.__name__ = f"{rule.name}_derivative_from_output"
   activation_derivative_from_output.__qualname__ = activation_derivative_from_output.__name__
   return activation_derivative_from_output
+
+
+def _arguments(rule, prepared) -> str:
+  named = zip(
+    [*(p.name for p in rule.parameters), *(k.argument for k in rule.kinks)],
+    [*prepared.numbers, *prepared.conventions],
+    strict=True,
+  )
+  return ", ".join(f"{name}={'an array' if value is None else value}" for name, value in named)
+
+
+def _elementwise(rule):
+  if not rule.elementwise:
+    raise ValueError(
+      f"`activation` jacts.{rule.name} is not elementwise: its derivative is a Jacobian, not a "
+      f"function g'(z); use jax.vjp, jax.grad or jax.jacrev."
+    )
+  return rule

@@ -10,8 +10,9 @@ import types
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
-from jacts._activations import PUBLIC, unknown_activation
+from jacts._differentiable import unknown_activation
 from jacts._forward_mode import FORWARD
+from jacts._public import PUBLIC
 from jacts._rules import RULES, Rule
 
 

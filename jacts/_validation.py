@@ -7,7 +7,9 @@ raises before anything is compiled.
 import functools
 import inspect
 import math
+from collections.abc import Callable
 from numbers import Real
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -20,7 +22,7 @@ RANDOMSTATE_SEEDS = range(2**32)
 FLOATING = frozenset(np.dtype(d) for d in (jnp.float16, jnp.bfloat16, jnp.float32, jnp.float64))
 
 
-def floating_array(function: str, argument: str, x) -> jax.Array:
+def floating_array(function: str, argument: str, x: Any) -> jax.Array:
   """Returns ``x`` as a JAX array, refusing anything that is not real floating point."""
   dtype = _dtype_of(x)
   if dtype not in FLOATING:
@@ -32,7 +34,7 @@ def floating_array(function: str, argument: str, x) -> jax.Array:
   return jnp.asarray(x)
 
 
-def floating_dtype(function: str, argument: str, dtype) -> np.dtype:
+def floating_dtype(function: str, argument: str, dtype: Any) -> np.dtype:
   """Returns ``dtype`` (None: JAX's default float) as a NumPy dtype, refusing all but FLOATING."""
   if dtype is None:
     return np.dtype(jnp.result_type(float))
@@ -48,9 +50,18 @@ def floating_dtype(function: str, argument: str, dtype) -> np.dtype:
   return converted
 
 
-def parameter(function: str, name: str, value, z: jax.Array, lowest: float, highest: float):
+def parameter(
+  function: str,
+  name: str,
+  value: Any,
+  z: jax.Array,
+  lowest: float,
+  highest: float,
+  above_lowest: bool = False,
+) -> jax.Array:
   """Returns a differentiable parameter in ``z``'s dtype, with a shape that broadcasts to ``z``'s
-  exactly; a Python number must also be finite and in [lowest, highest]."""
+  exactly; a Python number must also be finite and in [lowest, highest] (above ``lowest`` when
+  ``above_lowest``)."""
   if isinstance(value, bool) or not (isinstance(value, Real) or _dtype_of(value) is not None):
     raise TypeError(
       f"`{function}`: `{name}` must be a Python float or a floating-point array; "
@@ -59,7 +70,9 @@ def parameter(function: str, name: str, value, z: jax.Array, lowest: float, high
   if isinstance(value, Real):
     if not math.isfinite(value):
       raise ValueError(f"`{function}`: `{name}` must be finite; got {value}.")
-    if not lowest <= value <= highest:
+    if above_lowest and value <= lowest:
+      raise ValueError(f"`{function}`: `{name}` must be greater than {lowest}; got {value}.")
+    if value < lowest or not value <= highest:  # Not `lowest <= value`: numbers.Real has no __ge__.
       raise ValueError(f"`{function}`: `{name}` must lie in [{lowest}, {highest}]; got {value}.")
   else:
     floating_array(function, name, value)
@@ -73,16 +86,25 @@ def parameter(function: str, name: str, value, z: jax.Array, lowest: float, high
 
 
 def derivative_at_kink(
-  function: str, argument: str, value, at: float, lowest: float, highest: float
-) -> float:
+  function: str,
+  argument: str,
+  value: Any,
+  at: float,
+  lowest: float,
+  highest: float,
+  *,
+  may_be_none: bool = False,
+) -> float | None:
   """Returns the chosen g' at a kink as a Python float, refusing one outside the
-  sub-differential."""
+  sub-differential; None where ``may_be_none`` (the rule's own default)."""
+  if value is None and may_be_none:
+    return None
   if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
     raise TypeError(
       f"`{function}`: `{argument}` must be a finite Python number (it is a static "
       f"convention, not a traced value); got {value!r}."
     )
-  if not lowest <= value <= highest:
+  if value < lowest or not value <= highest:  # Not `lowest <= value`: numbers.Real has no __ge__.
     raise ValueError(
       f"`{function}`: `{argument}` must lie in the sub-differential at z = {at:g}, "
       f"[{lowest}, {highest}]; got {value}."
@@ -90,7 +112,7 @@ def derivative_at_kink(
   return float(value)
 
 
-def bound_arrays(activation) -> dict:
+def bound_arrays(activation: Callable) -> dict[str, Any]:
   """The array arguments (not z) a ``functools.partial`` binds to an activation, by name."""
   if not isinstance(activation, functools.partial):
     return {}
@@ -102,7 +124,7 @@ def bound_arrays(activation) -> dict:
   }
 
 
-def _dtype_of(x):
+def _dtype_of(x: Any) -> np.dtype | None:
   if isinstance(x, (bool, complex)):
     return np.dtype(type(x))
   if isinstance(x, float):

@@ -14,7 +14,40 @@ Example:
   0.5
 """
 
+from typing import TYPE_CHECKING
+
 from jacts._rules import RULES
+
+# The names below are made at run time from the table; type checkers read them here (one per
+# rule: keep it in step with RULES).
+if TYPE_CHECKING:
+  from jacts import _formulas_lecture, _formulas_piecewise, _formulas_smooth, _formulas_vector
+
+  sigmoid = _formulas_lecture._naive_sigmoid
+  tanh = _formulas_lecture._naive_tanh
+  relu = _formulas_lecture._naive_relu
+  leaky_relu = _formulas_lecture._naive_leaky_relu
+  relu6 = _formulas_piecewise._naive_relu6
+  hard_sigmoid = _formulas_piecewise._naive_hard_sigmoid
+  hard_silu = _formulas_piecewise._naive_hard_silu
+  hard_tanh = _formulas_piecewise._naive_hard_tanh
+  sparse_sigmoid = _formulas_piecewise._naive_sparse_sigmoid
+  softplus = _formulas_smooth._naive_softplus
+  log_sigmoid = _formulas_smooth._naive_log_sigmoid
+  silu = _formulas_smooth._naive_silu
+  mish = _formulas_smooth._naive_mish
+  gelu = _formulas_smooth._naive_gelu
+  soft_sign = _formulas_smooth._naive_soft_sign
+  squareplus = _formulas_smooth._naive_squareplus
+  sparse_plus = _formulas_smooth._naive_sparse_plus
+  elu = _formulas_smooth._naive_elu
+  celu = _formulas_smooth._naive_celu
+  selu = _formulas_smooth._naive_selu
+  log1mexp = _formulas_smooth._naive_log1mexp
+  identity = _formulas_smooth._naive_identity
+  glu = _formulas_vector._naive_glu
+  softmax = _formulas_vector._naive_softmax
+  log_softmax = _formulas_vector._naive_log_softmax
 
 # One name per rule, derived from the table: jacts.naive.tanh is RULES["tanh"].naive.
 for _name, _rule in RULES.items():

@@ -5,11 +5,18 @@ function here is called, with the non-interactive Agg backend so that nothing ne
 """
 
 from collections.abc import Callable
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from jax.typing import ArrayLike
+
+if TYPE_CHECKING:
+  from matplotlib.axes import Axes
+  from matplotlib.figure import Figure
 
 
-def pyplot():
+def pyplot() -> ModuleType:
   """Returns matplotlib.pyplot on the Agg backend, or raises an ImportError saying how to get it."""
   try:
     import matplotlib
@@ -27,8 +34,9 @@ def pyplot():
 _SHOWN = {"negative_slope": 0.1}  # A 0.01 slope looks the same as ReLU at this scale.
 
 
-def activations(z: np.ndarray | None = None):
-  """A figure of g(z) above g'(z) for every activation of the rule table, four to a row.
+def activations(z: ArrayLike | None = None) -> "Figure":
+  """A figure of g(z) above g'(z) for every elementwise activation of the rule table, four to a
+  row (log1mexp on z > 0, where it is defined).
 
   Args:
     z: where to draw them; default 1001 points from -5 to 5.
@@ -39,21 +47,23 @@ def activations(z: np.ndarray | None = None):
   import jax.numpy as jnp
 
   import jacts
-  from jacts._rules import RULES
+  from jacts._rules import ELEMENTWISE, RULES
 
   z = jnp.linspace(-5.0, 5.0, 1001) if z is None else jnp.asarray(z)
-  columns = min(4, len(RULES))
-  rows = -(-len(RULES) // columns)  # Two panels each: g above g'.
+  columns = min(4, len(ELEMENTWISE))
+  rows = -(-len(ELEMENTWISE) // columns)  # Two panels each: g above g'.
   fig, axes = pyplot().subplots(2 * rows, columns, figsize=(4 * columns, 3.5 * 2 * rows),
                                 layout="constrained", sharex=True, squeeze=False)  # fmt: skip
-  for position, (name, rule) in enumerate(RULES.items()):
+  for position, name in enumerate(ELEMENTWISE):
+    rule = RULES[name]
     top, column = 2 * (position // columns), position % columns
+    x = z[(z > rule.domain[0]) & (z < rule.domain[1])]
     shown = {p.name: _SHOWN[p.name] for p in rule.parameters if p.name in _SHOWN}
     f = getattr(jacts, name)
     label = name + "".join(f" ({key} {value:g})" for key, value in shown.items())
-    axes[top, column].plot(z, f(z, **shown))
+    axes[top, column].plot(x, f(x, **shown))
     axes[top, column].set_title(f"g(z): {label}", fontsize=10)
-    axes[top + 1, column].plot(z, jacts.derivative(f)(z, **shown), color="tab:red")
+    axes[top + 1, column].plot(x, jacts.derivative(f)(x, **shown), color="tab:red")
     axes[top + 1, column].set_title(f"g'(z) = jacts.derivative({name})", fontsize=10)
     axes[top + 1, column].set_xlabel("z")
     for ax in axes[top : top + 2, column]:
@@ -63,8 +73,13 @@ def activations(z: np.ndarray | None = None):
 
 
 def decision_boundary(
-  ax, predict: Callable[[np.ndarray], np.ndarray], X: np.ndarray, Y: np.ndarray, *, title=""
-):
+  ax: "Axes",
+  predict: Callable[[np.ndarray], ArrayLike],
+  X: ArrayLike,
+  Y: ArrayLike,
+  *,
+  title: str = "",
+) -> None:
   """Draws the regions ``predict`` assigns to each class, with the points of (X, Y) on top.
 
   Args:
@@ -81,7 +96,7 @@ def decision_boundary(
   xx, yy = np.meshgrid(np.linspace(x_min, x_max, 300), np.linspace(y_min, y_max, 300))
   regions = np.asarray(predict(np.c_[xx.ravel(), yy.ravel()])).reshape(xx.shape)
   # One colour scale for regions and points, so class 0 is red and class 1 blue in both.
-  colours = {"cmap": "Spectral", "vmin": 0.0, "vmax": 1.0}
+  colours: dict[str, Any] = {"cmap": "Spectral", "vmin": 0.0, "vmax": 1.0}
   ax.contourf(xx, yy, regions, levels=[-0.5, 0.5, 1.5], alpha=0.6, **colours)
   ax.scatter(X[:, 0], X[:, 1], c=Y, s=12, edgecolors="k", linewidths=0.3, **colours)
   ax.set_title(title)

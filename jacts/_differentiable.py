@@ -1,0 +1,188 @@
+"""From a rule of the table to a differentiable function: the arguments checked before tracing,
+then a ``jax.custom_vjp`` whose backward pass is exactly the rule's derivative.
+
+A parameter given as a Python number is a constant of the compiled program, like the options
+and the conventions at kinks: it has no gradient to compute, so the backward pass keeps neither
+it nor z for it. One given as an array (traced or not) is differentiable.
+"""
+
+import functools
+import math
+from collections.abc import Callable
+from numbers import Real
+from typing import NamedTuple, cast
+
+import jax
+import jax.numpy as jnp
+from jax.typing import ArrayLike
+
+from jacts import _validation
+from jacts._rule import Rule
+from jacts._rules import RULES
+
+
+class Prepared(NamedTuple):
+  """An activation's arguments after validation, in the order its rule takes them."""
+
+  rule: Rule
+  z: jax.Array
+  params: tuple  # Each parameter as an array in z's dtype.
+  numbers: tuple  # Each parameter as the Python float it was given as, else None (an array).
+  options: tuple  # Checked; the static ones hashable.
+  conventions: tuple  # g' at each kink: static Python floats (None: the rule's own default).
+
+  @property
+  def uses_output(self) -> bool:
+    """Whether g' is computed from the output a = g(z) for these arguments."""
+    return self.rule.uses_output(self.numbers, self.conventions)
+
+
+def prepare(rule: Rule, function: str, z: ArrayLike, *args, **kwargs) -> Prepared:
+  """Checks a call's arguments against ``rule`` (before tracing), naming ``function``.
+
+  The arguments are bound to the rule's signature, so defaults come from the table and wrong
+  arguments are named as the public function's.
+  """
+  try:
+    bound = rule.signature.bind(z, *args, **kwargs)
+  except TypeError as error:
+    raise TypeError(
+      f"`{function}` takes the arguments of jacts.{rule.name}{rule.signature}; {error}."
+    ) from None
+  bound.apply_defaults()
+  given = bound.arguments
+  z = _validation.floating_array(function, "z", z)
+  params = tuple(
+    _validation.parameter(function, p.name, given[p.name], z, p.lowest, p.highest, p.above_lowest)
+    for p in rule.parameters
+  )
+  numbers = tuple(
+    float(given[p.name]) if isinstance(given[p.name], Real) else None for p in rule.parameters
+  )
+  options = tuple(o.check(function, given[o.name], z) for o in rule.options)
+  known = None not in numbers
+  conventions = tuple(
+    # An array parameter (traced, or on a device) is not read on the host to check it.
+    _validation.derivative_at_kink(
+      function,
+      k.argument,
+      given[k.argument],
+      k.at,
+      *(k.subdifferential(*numbers) if known else _ANY),
+      may_be_none=k.default is None,
+    )
+    for k in rule.kinks
+  )
+  return Prepared(rule, z, params, numbers, options, conventions)
+
+
+_ANY = (-math.inf, math.inf)
+
+
+class _Static(NamedTuple):
+  """The arguments compiled into the program (hashable), in a custom VJP's static slot."""
+
+  numbers: tuple  # Parameters given as Python numbers; None for the traced ones.
+  options: tuple  # Static options; None in the place of an array option.
+  conventions: tuple
+
+
+def split(prepared: Prepared) -> tuple[_Static, tuple, tuple]:
+  """(static arguments, traced parameters, array options) of a prepared call."""
+  rule = prepared.rule
+  static = _Static(
+    prepared.numbers,
+    tuple(v if o.static else None for o, v in zip(rule.options, prepared.options, strict=True)),
+    prepared.conventions,
+  )
+  traced = tuple(p for p, n in zip(prepared.params, prepared.numbers, strict=True) if n is None)
+  arrays = tuple(v for o, v in zip(rule.options, prepared.options, strict=True) if not o.static)
+  return static, traced, arrays
+
+
+def merge(rule: Rule, static: _Static, like: jax.Array, traced, arrays) -> tuple[tuple, tuple]:
+  """The rule's (params, options) again, the Python numbers as constants of ``like``'s dtype."""
+  traced, arrays = iter(traced), iter(arrays)
+  params = tuple(next(traced) if n is None else jnp.asarray(n, like.dtype) for n in static.numbers)
+  options = tuple(
+    v if o.static else next(arrays) for o, v in zip(rule.options, static.options, strict=True)
+  )
+  return params, options
+
+
+def custom_vjp_from_rule(rule: Rule) -> Callable:
+  """Builds ``f(static, z, traced, arrays)`` (see :func:`split`) whose VJP is ``rule``'s.
+
+  The residual is the output ``a`` alone where it determines g' (sigmoid, tanh, softplus, ELU,
+  softmax...: the lecture's point that a(1-a) and 1-a^2 are cheap once a is known), else ``z``,
+  which is also what a traced parameter's gradient needs. ``_fwd`` computes the
+  primal itself rather than calling ``f``, so that forward-over-reverse (``jax.hessian``) can
+  differentiate it.
+  """
+
+  @functools.partial(jax.custom_vjp, nondiff_argnums=(0,))
+  def f(static, z, traced, arrays):
+    params, options = merge(rule, static, z, traced, arrays)
+    return rule.value(z, *params, *options)
+
+  def reads_output(static, traced) -> bool:
+    # A traced parameter's gradient needs z, so z is kept then, and g' is read from it too.
+    return not traced and rule.uses_output(static.numbers, static.conventions)
+
+  def _fwd(static, z, traced, arrays):
+    params, options = merge(rule, static, z, traced, arrays)
+    a = rule.value(z, *params, *options)
+    return a, (a if reads_output(static, traced) else z, traced, arrays)
+
+  def _bwd(static, residuals, g):
+    residual, traced, arrays = residuals
+    params, options = merge(rule, static, residual, traced, arrays)
+    if not rule.elementwise:
+      vector_jacobian = cast(Callable[..., jax.Array], rule.vector_jacobian)  # Not elementwise.
+      return vector_jacobian(residual, g, *options), (), None
+    from_output = reads_output(static, traced)
+    dz = g * rule.slope(residual, from_output, params, options, static.conventions)
+    dtraced = tuple(
+      _sum_to_shape(g * p.derivative(residual, *params, *options), value.shape)
+      for p, value, number in zip(rule.parameters, params, static.numbers, strict=True)
+      if number is None
+    )
+    return dz, dtraced, None
+
+  f.defvjp(_fwd, _bwd)
+  return f
+
+
+def _sum_to_shape(x: jax.Array, shape: tuple) -> jax.Array:
+  """Sums ``x`` over the axes along which a parameter of ``shape`` was broadcast."""
+  leading = x.ndim - len(shape)
+  x = x.sum(axis=tuple(range(leading)))
+  stretched = tuple(i for i, n in enumerate(shape) if n == 1 and x.shape[i] != 1)
+  return x.sum(axis=stretched, keepdims=True) if stretched else x
+
+
+def differentiable(
+  name: str, build: Callable[[Rule], Callable] = custom_vjp_from_rule, function: str = ""
+) -> Callable[..., jax.Array]:
+  """``call(z, *args, **kwargs)`` for the rule ``name``: checks the arguments (errors name
+  ``function``, by default ``jacts.<name>``), then applies what ``build`` makes of the rule: its
+  custom VJP, or its custom JVP for forward mode."""
+  rule = RULES[name]
+  implementation = build(rule)
+  function = function or f"jacts.{name}"
+
+  def call(z, *args, **kwargs):
+    prepared = prepare(rule, function, z, *args, **kwargs)
+    static, traced, arrays = split(prepared)
+    return implementation(static, prepared.z, traced, arrays)
+
+  return call
+
+
+def unknown_activation(activation, argument: str = "activation") -> ValueError:
+  """The error for an ``argument`` that is not a jacts activation: it lists those there are."""
+  known = ", ".join(f"jacts.{name}" for name in RULES)
+  return ValueError(
+    f"`{argument}` must be an activation jacts knows how to differentiate ({known}, or a "
+    f"functools.partial of one); got {activation!r}."
+  )

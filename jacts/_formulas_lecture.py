@@ -1,0 +1,145 @@
+"""The lecture's four activations: sigmoid, tanh, ReLU and leaky ReLU, as rules of the table."""
+
+import jax
+import jax.numpy as jnp
+from jax.typing import ArrayLike
+
+from jacts._rule import Kink, Parameter, Rule, same_rank
+
+# The lecture's choices: leaky ReLU's slope, and g'(0) = 1 for ReLU and leaky ReLU ("either
+# value works").
+LECTURE_SLOPE = 0.01
+LECTURE_DERIVATIVE_AT_ZERO = 1.0
+
+
+def in_float32_if_half(function):
+  """Evaluates ``function`` in float32 for float16/bfloat16 input, then rounds back.
+
+  XLA's half-precision logistic overflows e^-z early (float16 sigmoid(-12) is 0, not 6.1e-6).
+  """
+
+  def evaluate(z):
+    if jnp.finfo(z.dtype).bits < 32:
+      return function(z.astype(jnp.float32)).astype(z.dtype)
+    return function(z)
+
+  evaluate.__name__ = function.__name__
+  return evaluate
+
+
+logistic = in_float32_if_half(jax.nn.sigmoid)
+hyperbolic_tangent = in_float32_if_half(jnp.tanh)
+
+
+def _sigmoid_derivative(z):
+  return _sigmoid_from_output(logistic(z))
+
+
+def _sigmoid_from_output(a):
+  return a * (1 - a)
+
+
+def _tanh_derivative(z):
+  return _tanh_from_output(hyperbolic_tangent(z))
+
+
+def _tanh_from_output(a):
+  return 1 - a * a
+
+
+def _relu(z):
+  return jnp.maximum(z, jnp.zeros((), z.dtype))
+
+
+def _relu_derivative(z, derivative_at_zero):
+  return _piecewise_derivative(z, jnp.zeros((), z.dtype), derivative_at_zero)
+
+
+def _leaky_relu(z, negative_slope):
+  # Piecewise, as PReLU: equals the lecture's max(slope*z, z) for 0 <= slope <= 1. NaN is not
+  # below 0, so it comes out as itself; a zero slope gives 0 at z = -inf, as ReLU does, where
+  # 0 * -inf would be NaN (a select on the slope alone: one scalar test for a scalar slope).
+  slope = same_rank(negative_slope, z)
+  below = jnp.where(slope == 0, jnp.zeros((), z.dtype), slope * z)
+  return jnp.where(z < 0, below, z)
+
+
+def _leaky_relu_derivative(z, negative_slope, derivative_at_zero):
+  return _piecewise_derivative(z, jnp.broadcast_to(negative_slope, z.shape), derivative_at_zero)
+
+
+def _leaky_relu_slope_derivative(z, negative_slope):
+  del negative_slope  # d(slope*z)/dslope = z on the negative side, whatever the slope.
+  return jnp.where(z >= 0, jnp.zeros((), z.dtype), z)  # z < 0, and NaN for NaN.
+
+
+def _piecewise_derivative(z, below_zero, derivative_at_zero):
+  at_zero = jnp.asarray(derivative_at_zero, z.dtype)
+  # NaN compares false everywhere: it falls through to z itself, so NaN in gives NaN out.
+  at_zero_or_nan = jnp.where(z == 0, at_zero, z)
+  return jnp.where(z > 0, jnp.ones((), z.dtype), jnp.where(z < 0, below_zero, at_zero_or_nan))
+
+
+def _naive_sigmoid(z: ArrayLike) -> jax.Array:
+  """1 / (1 + e^-z), as written."""
+  z = jnp.asarray(z)
+  return 1 / (1 + jnp.exp(-z))
+
+
+def _naive_tanh(z: ArrayLike) -> jax.Array:
+  """(e^z - e^-z) / (e^z + e^-z), as written."""
+  z = jnp.asarray(z)
+  return (jnp.exp(z) - jnp.exp(-z)) / (jnp.exp(z) + jnp.exp(-z))
+
+
+def _naive_relu(z: ArrayLike) -> jax.Array:
+  """max(0, z), as written."""
+  return jnp.maximum(0, z)
+
+
+def _naive_leaky_relu(z: ArrayLike, negative_slope: ArrayLike = LECTURE_SLOPE) -> jax.Array:
+  """max(negative_slope * z, z), as written."""
+  return jnp.maximum(negative_slope * z, z)
+
+
+LECTURE: tuple[Rule, ...] = (
+  Rule(
+    name="sigmoid",
+    value=logistic,
+    derivative=_sigmoid_derivative,
+    derivative_from_output=_sigmoid_from_output,
+    naive=_naive_sigmoid,
+  ),
+  Rule(
+    name="tanh",
+    value=hyperbolic_tangent,
+    derivative=_tanh_derivative,
+    derivative_from_output=_tanh_from_output,
+    naive=_naive_tanh,
+  ),
+  Rule(
+    name="relu",
+    value=_relu,
+    derivative=_relu_derivative,
+    derivative_from_output=None,
+    naive=_naive_relu,
+    kinks=(Kink("derivative_at_zero", 0.0, LECTURE_DERIVATIVE_AT_ZERO, lambda: (0.0, 1.0), "0"),),
+  ),
+  Rule(
+    name="leaky_relu",
+    value=_leaky_relu,
+    derivative=_leaky_relu_derivative,
+    derivative_from_output=None,
+    naive=_naive_leaky_relu,
+    parameters=(Parameter("negative_slope", LECTURE_SLOPE, _leaky_relu_slope_derivative),),
+    kinks=(
+      Kink(
+        "derivative_at_zero",
+        0.0,
+        LECTURE_DERIVATIVE_AT_ZERO,
+        lambda slope: (min(slope, 1.0), max(slope, 1.0)),
+        "the slope",
+      ),
+    ),
+  ),
+)

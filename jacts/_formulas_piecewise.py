@@ -1,0 +1,181 @@
+"""jax.nn's piecewise-linear activations as rules of the table, with a convention at each kink.
+
+At every kink the derivative is undefined and any value of the sub-differential is a valid
+choice. The default is what jax.nn's autodiff gives there; PyTorch's choice is recorded beside
+it. Where g' is 0 at both kinks (relu6, hard-sigmoid by default), the output a determines g'
+(a is 0 or at its ceiling exactly where g' is 0), and the backward pass keeps a alone.
+"""
+
+import jax
+import jax.numpy as jnp
+from jax.typing import ArrayLike
+
+from jacts._rule import Kink, Rule, inside, with_conventions
+
+
+def _zero_at_both(at_lowest: float, at_highest: float) -> bool:
+  return at_lowest == 0 and at_highest == 0
+
+
+# relu6: g = min(max(0, z), 6), g' = 1 on (0, 6), 0 outside.
+def _relu6_derivative(z, at_zero, at_six):
+  return with_conventions(z, inside(z, 0, 6, 1), (0.0, at_zero), (6.0, at_six))
+
+
+def _relu6_from_output(a, at_zero, at_six):
+  del at_zero, at_six  # Both 0 (output_determines).
+  return inside(a, 0, 6, 1)
+
+
+# hard-sigmoid: g = relu6(z + 3) / 6, g' = 1/6 on (-3, 3), 0 outside.
+def _hard_sigmoid_derivative(z, at_minus_three, at_three):
+  slope = inside(z, -3, 3, 1 / 6)
+  return with_conventions(z, slope, (-3.0, at_minus_three), (3.0, at_three))
+
+
+def _hard_sigmoid_from_output(a, at_minus_three, at_three):
+  del at_minus_three, at_three  # Both 0 (output_determines).
+  return inside(a, 0, 1, 1 / 6)
+
+
+# hard-SiLU (hard-swish): g = z relu6(z + 3) / 6, g' = 0 below -3, (2z + 3) / 6 on (-3, 3), 1
+# above 3. Its one-sided derivatives are 0 and -1/2 at -3, 3/2 and 1 at 3.
+def _hard_silu_derivative(z, at_minus_three, at_three):
+  slope = jnp.where(z > 3, jnp.ones_like(z), inside(z, -3, 3, (2 * z + 3) / 6))
+  return with_conventions(z, slope, (-3.0, at_minus_three), (3.0, at_three))
+
+
+# hard-tanh: g = max(-1, min(1, z)), g' = 1 on (-1, 1), 0 outside.
+def _hard_tanh_derivative(z, at_minus_one, at_one):
+  return with_conventions(z, inside(z, -1, 1, 1), (-1.0, at_minus_one), (1.0, at_one))
+
+
+def _hard_tanh_from_output(a, at_minus_one, at_one):
+  del at_minus_one, at_one  # Both 0 (output_determines).
+  return inside(a, -1, 1, 1)
+
+
+# sparse-sigmoid: g = clip(z + 1, 0, 2) / 2, g' = 1/2 on (-1, 1), 0 outside.
+def _sparse_sigmoid_derivative(z, at_minus_one, at_one):
+  slope = inside(z, -1, 1, 0.5)
+  return with_conventions(z, slope, (-1.0, at_minus_one), (1.0, at_one))
+
+
+def _sparse_sigmoid_from_output(a, at_minus_one, at_one):
+  del at_minus_one, at_one  # Both 0 (output_determines).
+  return inside(a, 0, 1, 0.5)
+
+
+def _naive_relu6(z: ArrayLike) -> jax.Array:
+  """min(max(0, z), 6), as written."""
+  return jnp.minimum(jnp.maximum(0, z), 6)
+
+
+def _naive_hard_sigmoid(z: ArrayLike) -> jax.Array:
+  """min(max(0, z + 3), 6) / 6, as written."""
+  return jnp.minimum(jnp.maximum(0, z + 3), 6) / 6
+
+
+def _naive_hard_silu(z: ArrayLike) -> jax.Array:
+  """z min(max(0, z + 3), 6) / 6, as written."""
+  z = jnp.asarray(z)
+  return z * jnp.minimum(jnp.maximum(0, z + 3), 6) / 6
+
+
+def _naive_hard_tanh(z: ArrayLike) -> jax.Array:
+  """max(-1, min(1, z)), as written."""
+  return jnp.maximum(-1, jnp.minimum(1, z))
+
+
+def _naive_sparse_sigmoid(z: ArrayLike) -> jax.Array:
+  """clip(z + 1, 0, 2) / 2, as written."""
+  return jnp.clip(z + 1, 0, 2) / 2
+
+
+def _kinks(
+  names: tuple[str, str],
+  at: tuple[float, float],
+  jax_nn: tuple[float, float],
+  slopes: tuple[tuple[float, float], tuple[float, float]],
+  pytorch: tuple[str, str],
+) -> tuple[Kink, ...]:
+  """Two kinks; ``slopes`` holds the one-sided derivatives at each: (left, right)."""
+  return tuple(
+    Kink(name, float(point), float(default), lambda pair=pair: (min(pair), max(pair)), torch)
+    for name, point, default, pair, torch in zip(names, at, jax_nn, slopes, pytorch, strict=True)
+  )
+
+
+PIECEWISE: tuple[Rule, ...] = (
+  Rule(
+    name="relu6",
+    value=jax.nn.relu6,
+    derivative=_relu6_derivative,
+    derivative_from_output=_relu6_from_output,
+    naive=_naive_relu6,
+    kinks=_kinks(
+      ("derivative_at_zero", "derivative_at_six"), (0, 6), (0, 0), ((0, 1), (1, 0)), ("0", "0")
+    ),
+    output_determines=_zero_at_both,
+  ),
+  Rule(
+    name="hard_sigmoid",
+    value=jax.nn.hard_sigmoid,
+    derivative=_hard_sigmoid_derivative,
+    derivative_from_output=_hard_sigmoid_from_output,
+    naive=_naive_hard_sigmoid,
+    kinks=_kinks(
+      ("derivative_at_minus_three", "derivative_at_three"),
+      (-3, 3),
+      (0, 0),
+      ((0, 1 / 6), (1 / 6, 0)),
+      ("0", "0"),
+    ),
+    output_determines=_zero_at_both,
+  ),
+  Rule(
+    name="hard_silu",
+    value=jax.nn.hard_silu,
+    derivative=_hard_silu_derivative,
+    derivative_from_output=None,  # a = 0 at z = 0 and for z <= -3.
+    naive=_naive_hard_silu,
+    kinks=_kinks(
+      ("derivative_at_minus_three", "derivative_at_three"),
+      (-3, 3),
+      (0, 1),
+      ((0, -0.5), (1.5, 1)),
+      ("-1/2", "3/2"),
+    ),
+  ),
+  Rule(
+    name="hard_tanh",
+    value=jax.nn.hard_tanh,
+    derivative=_hard_tanh_derivative,
+    derivative_from_output=_hard_tanh_from_output,
+    naive=_naive_hard_tanh,
+    kinks=_kinks(
+      ("derivative_at_minus_one", "derivative_at_one"),
+      (-1, 1),
+      (1, 1),
+      ((0, 1), (1, 0)),
+      ("0", "0"),
+    ),
+    output_determines=_zero_at_both,
+  ),
+  Rule(
+    name="sparse_sigmoid",
+    value=jax.nn.sparse_sigmoid,
+    derivative=_sparse_sigmoid_derivative,
+    derivative_from_output=_sparse_sigmoid_from_output,
+    naive=_naive_sparse_sigmoid,
+    # jax.nn's clip splits the tie between its two sides: 1/4.
+    kinks=_kinks(
+      ("derivative_at_minus_one", "derivative_at_one"),
+      (-1, 1),
+      (0.25, 0.25),
+      ((0, 0.5), (0.5, 0)),
+      ("none", "none"),  # Not in PyTorch.
+    ),
+    output_determines=_zero_at_both,
+  ),
+)

@@ -1,0 +1,409 @@
+"""jax.nn's smooth activations as rules of the table: their textbook derivatives, written in the
+output a = g(z) wherever a determines g', so that a backward pass keeps a alone.
+
+Values are jax.nn's own functions (so float32 values match them) except squareplus, whose
+textbook form overflows for |z| > 1.8e19 in float32. Derivatives are finite for every finite z:
+where a factor z meets a factor that underflows to 0, z is clipped first (1e4 is beyond where
+every such factor is exactly 0 in every dtype), since 0 * inf is NaN.
+"""
+
+import math
+
+import jax
+import jax.numpy as jnp
+from jax.typing import ArrayLike
+
+from jacts._formulas_lecture import in_float32_if_half, logistic
+from jacts._rule import Kink, Option, Parameter, Rule, constant, same_rank, with_conventions
+
+
+def _clipped(z, far=1e4):
+  """z within [-far, far]: beyond 1e4, e^-|z|, sigmoid's tails and 1 - tanh^2 are exactly 0."""
+  return jnp.clip(z, constant(-far, z), constant(far, z))
+
+
+# softplus: g = log(1 + e^z), g' = sigmoid(z) = 1 - e^-a.
+def _softplus_derivative(z):
+  return logistic(z)
+
+
+def _softplus_from_output(a):
+  return -jnp.expm1(-a)
+
+
+# log-sigmoid: g = log sigmoid(z) = -softplus(-z), g' = sigmoid(-z) = 1 - e^a.
+def _log_sigmoid(z):
+  # jax.nn's -logaddexp(-z, 0) as min(z, 0) - log(1 + e^-|z|), the same values (negation is
+  # exact): in jax.nn's form XLA recomputes a from z in the backward pass, keeping z beside a.
+  return jnp.minimum(z, 0) - jnp.log1p(jnp.exp(-jnp.abs(z)))
+
+
+def _log_sigmoid_derivative(z):
+  return logistic(-z)
+
+
+def _log_sigmoid_from_output(a):
+  return -jnp.expm1(a)
+
+
+# SiLU (swish): g = z sigmoid(z), g' = s (1 + z (1 - s)) with s = sigmoid(z).
+def _silu_derivative(z):
+  s = logistic(z)
+  return s * (1 + _clipped(z) * (1 - s))
+
+
+# Mish: g = z tanh(softplus(z)), g' = t + z (1 - t^2) sigmoid(z) with t = tanh(softplus(z)).
+def _mish_derivative(z):
+  t = in_float32_if_half(jnp.tanh)(jax.nn.softplus(z))
+  return t + _clipped(z) * ((1 - t) * (1 + t)) * logistic(z)
+
+
+# GELU: g = z Phi(z), g' = Phi(z) + z phi(z); or its tanh approximation
+# g = z (1 + t) / 2 with t = tanh(u), u = c (z + k z^3), c = sqrt(2 / pi), k = 0.044715:
+# g' = (1 + t) / 2 + z (1 - t^2) c (1 + 3 k z^2) / 2.
+_GELU_C, _GELU_K = math.sqrt(2 / math.pi), 0.044715
+
+
+def _gelu(z, approximate):
+  return jax.nn.gelu(z, approximate=approximate)
+
+
+def _gelu_derivative(z, approximate):
+  if approximate:
+    x = _clipped(z, 10.0)  # tanh(u) is +-1 exactly from |z| = 10, and x^3 stays finite in float16.
+    t = jnp.tanh(constant(_GELU_C, z) * (x + constant(_GELU_K, z) * x * x * x))
+    du = constant(_GELU_C, z) * (1 + constant(3 * _GELU_K, z) * x * x)
+    return (1 + t) / 2 + x * ((1 - t) * (1 + t)) * du / 2  # (1 - t)(1 + t): no cancellation.
+  x = _clipped(z)
+  cdf = in_float32_if_half(jax.scipy.special.ndtr)(z)
+  density = jnp.exp(-x * x / 2) * constant(1 / math.sqrt(2 * math.pi), z)
+  return cdf + x * density
+
+
+# soft-sign: g = z / (1 + |z|), g' = 1 / (1 + |z|)^2 = (1 - |a|)^2.
+def _soft_sign_derivative(z):
+  return jnp.square(1 / (1 + jnp.abs(z)))
+
+
+def _soft_sign_from_output(a):
+  return jnp.square(1 - jnp.abs(a))
+
+
+# squareplus: g = (z + sqrt(z^2 + b)) / 2, g' = (1 + z / sqrt(z^2 + b)) / 2 = 4a^2 / (4a^2 + b),
+# dg/db = 1 / (4 sqrt(z^2 + b)). sqrt(z^2 + b) is hypot(z, sqrt(b)), which does not overflow, and
+# for z < 0 the sum z + sqrt(z^2 + b) is b / (sqrt(z^2 + b) - z), which does not cancel.
+def _squareplus(z, b):
+  b = same_rank(b, z)
+  root = jnp.hypot(z, jnp.sqrt(b))
+  return jnp.where(z >= 0, z / 2 + root / 2, b / (2 * (root - z)))
+
+
+def _squareplus_derivative(z, b):
+  root = jnp.hypot(z, jnp.sqrt(same_rank(b, z)))
+  return (1 + z / root) / 2
+
+
+def _squareplus_from_output(a, b):
+  return 1 / (1 + same_rank(b, a) / (4 * a * a))  # 4a^2 / (4a^2 + b), without inf / inf.
+
+
+def _squareplus_b_derivative(z, b):
+  return 1 / (4 * jnp.hypot(z, jnp.sqrt(same_rank(b, z))))
+
+
+# sparse-plus: 0 for z <= -1, (z + 1)^2 / 4 between, z for z >= 1; g' = 0, (z + 1) / 2, 1: its
+# one-sided derivatives agree at -1 and at 1, so there is no convention to choose. From the
+# output: g' = sqrt(a) below a = 1.
+def _sparse_plus_derivative(z):
+  one = constant(1, z)
+  return jnp.where(z <= -1, jnp.zeros_like(z), jnp.where(z >= 1, one, (z + one) / 2))
+
+
+def _sparse_plus_from_output(a):
+  # sqrt only of a > 0 (NaN passes), so that its derivative 1 / (2 sqrt a) is not 0 * inf at 0.
+  root = jnp.sqrt(jnp.where(a <= 0, constant(1, a), a))
+  return jnp.where(a >= 1, constant(1, a), jnp.where(a <= 0, jnp.zeros_like(a), root))
+
+
+# ELU: g = z for z > 0, alpha (e^z - 1) for z <= 0; g' = 1, alpha e^z = a + alpha;
+# dg/dalpha = e^z - 1 for z < 0. At 0 the one-sided derivatives are 1 and alpha.
+def _elu(z, alpha):
+  return jax.nn.elu(z, same_rank(alpha, z))
+
+
+def _elu_derivative(z, alpha, at_zero):
+  alpha = same_rank(alpha, z)
+  below = alpha * jnp.exp(jnp.minimum(z, jnp.zeros((), z.dtype)))
+  slope = jnp.where(z > 0, constant(1, z), below)
+  return slope if at_zero is None else with_conventions(z, slope, (0.0, at_zero))
+
+
+def _elu_from_output(a, alpha, at_zero):
+  slope = jnp.where(a > 0, constant(1, a), a + same_rank(alpha, a))
+  return slope if at_zero is None else with_conventions(a, slope, (0.0, at_zero))
+
+
+def _elu_alpha_derivative(z, alpha):
+  del alpha  # alpha (e^z - 1) is linear in alpha.
+  return jnp.where(z > 0, jnp.zeros_like(z), jnp.expm1(z))
+
+
+# CELU: g = max(0, z) + alpha (e^(z / alpha) - 1) for z < 0; g' = 1, e^(z / alpha) = 1 + a / alpha;
+# dg/dalpha = e^(z/alpha) - 1 - (z/alpha) e^(z/alpha) for z < 0. Continuously differentiable.
+def _celu(z, alpha):
+  return jax.nn.celu(z, same_rank(alpha, z))
+
+
+def _celu_derivative(z, alpha):
+  return jnp.where(z > 0, constant(1, z), jnp.exp(jnp.minimum(z, 0) / same_rank(alpha, z)))
+
+
+def _celu_from_output(a, alpha):
+  return jnp.where(a > 0, constant(1, a), 1 + a / same_rank(alpha, a))
+
+
+def _celu_alpha_derivative(z, alpha):
+  x = jnp.minimum(_clipped(z), 0) / same_rank(alpha, z)
+  return jnp.where(z > 0, jnp.zeros_like(z), jnp.expm1(x) - x * jnp.exp(x))
+
+
+# SELU: scale * ELU(z, alpha) with jax.nn's fixed alpha and scale; g' = scale, a + scale alpha.
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _selu(z):
+  # jax.nn's scale * elu(z, alpha) with the scale inside each branch (the same operations on
+  # each element): a separate product let XLA recompute a from z in the backward pass.
+  below = _SELU_SCALE * (_SELU_ALPHA * jnp.expm1(jnp.minimum(z, 0)))
+  return jnp.where(z > 0, _SELU_SCALE * z, below)
+
+
+def _selu_derivative(z, at_zero):
+  below = _SELU_SCALE * _SELU_ALPHA * jnp.exp(jnp.minimum(z, 0))
+  return with_conventions(z, jnp.where(z > 0, constant(_SELU_SCALE, z), below), (0.0, at_zero))
+
+
+def _selu_from_output(a, at_zero):
+  below = a + constant(_SELU_SCALE * _SELU_ALPHA, a)
+  return with_conventions(a, jnp.where(a > 0, constant(_SELU_SCALE, a), below), (0.0, at_zero))
+
+
+# log1mexp: g = log(1 - e^-z) for z > 0, g' = 1 / (e^z - 1) = e^-a - 1.
+def _log1mexp_derivative(z):
+  return jnp.where(z < 0, constant(math.nan, z), 1 / jnp.expm1(z))  # No g below 0, no g'.
+
+
+def _log1mexp_from_output(a):
+  return jnp.expm1(-a)
+
+
+# identity: g = z, g' = 1.
+def _identity(z):
+  return z
+
+
+def _one(x):
+  return jnp.ones_like(x)
+
+
+def _approximate(function: str, value, z):
+  del z  # Any z.
+  if not isinstance(value, bool):
+    raise TypeError(f"`{function}`: `approximate` must be True or False; got {value!r}.")
+  return value
+
+
+def _naive_softplus(z: ArrayLike) -> jax.Array:
+  """log(1 + e^z), as written."""
+  return jnp.log(1 + jnp.exp(z))
+
+
+def _naive_log_sigmoid(z: ArrayLike) -> jax.Array:
+  """log(1 / (1 + e^-z)), as written."""
+  z = jnp.asarray(z)
+  return jnp.log(1 / (1 + jnp.exp(-z)))
+
+
+def _naive_silu(z: ArrayLike) -> jax.Array:
+  """z / (1 + e^-z), as written."""
+  z = jnp.asarray(z)
+  return z / (1 + jnp.exp(-z))
+
+
+def _naive_mish(z: ArrayLike) -> jax.Array:
+  """z tanh(log(1 + e^z)), as written."""
+  z = jnp.asarray(z)
+  return z * jnp.tanh(jnp.log(1 + jnp.exp(z)))
+
+
+def _naive_gelu(z: ArrayLike, approximate: bool = True) -> jax.Array:
+  """z (1 + tanh(sqrt(2 / pi) (z + 0.044715 z^3))) / 2, or z (1 + erf(z / sqrt 2)) / 2."""
+  z = jnp.asarray(z)
+  if approximate:
+    return z * (1 + jnp.tanh(math.sqrt(2 / math.pi) * (z + 0.044715 * z**3))) / 2
+  return z * (1 + jax.scipy.special.erf(z / math.sqrt(2))) / 2
+
+
+def _naive_soft_sign(z: ArrayLike) -> jax.Array:
+  """z / (1 + |z|), as written."""
+  z = jnp.asarray(z)
+  return z / (1 + jnp.abs(z))
+
+
+def _naive_squareplus(z: ArrayLike, b: ArrayLike = 4.0) -> jax.Array:
+  """(z + sqrt(z^2 + b)) / 2, as written."""
+  z = jnp.asarray(z)
+  return (z + jnp.sqrt(z * z + b)) / 2
+
+
+def _naive_sparse_plus(z: ArrayLike) -> jax.Array:
+  """0 for z <= -1, (z + 1)^2 / 4 for -1 < z < 1, z for z >= 1, as written."""
+  z = jnp.asarray(z)
+  return jnp.where(z <= -1, 0.0, jnp.where(z >= 1, z, (z + 1) ** 2 / 4))
+
+
+def _naive_elu(z: ArrayLike, alpha: ArrayLike = 1.0) -> jax.Array:
+  """z for z > 0, alpha (e^z - 1) otherwise, as written."""
+  z = jnp.asarray(z)
+  return jnp.where(z > 0, z, alpha * (jnp.exp(z) - 1))
+
+
+def _naive_celu(z: ArrayLike, alpha: ArrayLike = 1.0) -> jax.Array:
+  """max(0, z) + min(0, alpha (e^(z / alpha) - 1)), as written."""
+  return jnp.maximum(0, z) + jnp.minimum(0, alpha * (jnp.exp(z / alpha) - 1))
+
+
+def _naive_selu(z: ArrayLike) -> jax.Array:
+  """scale (z for z > 0, alpha (e^z - 1) otherwise), as written."""
+  z = jnp.asarray(z)
+  return _SELU_SCALE * jnp.where(z > 0, z, _SELU_ALPHA * (jnp.exp(z) - 1))
+
+
+def _naive_log1mexp(z: ArrayLike) -> jax.Array:
+  """log(1 - e^-z), as written."""
+  z = jnp.asarray(z)
+  return jnp.log(1 - jnp.exp(-z))
+
+
+def _naive_identity(z: ArrayLike) -> jax.Array:
+  """z, as written."""
+  z = jnp.asarray(z)
+  return z * 1
+
+
+SMOOTH: tuple[Rule, ...] = (
+  Rule(
+    name="softplus",
+    value=jax.nn.softplus,
+    derivative=_softplus_derivative,
+    derivative_from_output=_softplus_from_output,
+    naive=_naive_softplus,
+  ),
+  Rule(
+    name="log_sigmoid",
+    value=_log_sigmoid,
+    derivative=_log_sigmoid_derivative,
+    derivative_from_output=_log_sigmoid_from_output,
+    naive=_naive_log_sigmoid,
+  ),
+  Rule(
+    name="silu",
+    value=jax.nn.silu,
+    derivative=_silu_derivative,
+    derivative_from_output=None,
+    naive=_naive_silu,
+  ),
+  Rule(
+    name="mish",
+    value=jax.nn.mish,
+    derivative=_mish_derivative,
+    derivative_from_output=None,
+    naive=_naive_mish,
+  ),
+  Rule(
+    name="gelu",
+    value=_gelu,
+    derivative=_gelu_derivative,
+    derivative_from_output=None,
+    naive=_naive_gelu,
+    options=(Option("approximate", True, _approximate),),
+  ),
+  Rule(
+    name="soft_sign",
+    value=jax.nn.soft_sign,
+    derivative=_soft_sign_derivative,
+    derivative_from_output=_soft_sign_from_output,
+    naive=_naive_soft_sign,
+  ),
+  Rule(
+    name="squareplus",
+    value=_squareplus,
+    derivative=_squareplus_derivative,
+    derivative_from_output=_squareplus_from_output,
+    naive=_naive_squareplus,
+    parameters=(Parameter("b", 4.0, _squareplus_b_derivative, lowest=0.0, above_lowest=True),),
+  ),
+  Rule(
+    name="sparse_plus",
+    value=jax.nn.sparse_plus,
+    derivative=_sparse_plus_derivative,
+    derivative_from_output=_sparse_plus_from_output,
+    naive=_naive_sparse_plus,
+  ),
+  Rule(
+    name="elu",
+    value=_elu,
+    derivative=_elu_derivative,
+    derivative_from_output=_elu_from_output,
+    naive=_naive_elu,
+    parameters=(Parameter("alpha", 1.0, _elu_alpha_derivative),),
+    # None: the left-hand derivative alpha, as jax.nn's and PyTorch's autodiff give.
+    kinks=(
+      Kink(
+        "derivative_at_zero", 0.0, None, lambda alpha: (min(alpha, 1.0), max(alpha, 1.0)), "alpha"
+      ),
+    ),
+    # a = 0 only at z = 0, and a < 0 exactly where z < 0, when alpha > 0.
+    output_determines=lambda alpha, at_zero: alpha is not None and alpha > 0,
+  ),
+  Rule(
+    name="celu",
+    value=_celu,
+    derivative=_celu_derivative,
+    derivative_from_output=_celu_from_output,
+    naive=_naive_celu,
+    parameters=(Parameter("alpha", 1.0, _celu_alpha_derivative, lowest=0.0, above_lowest=True),),
+  ),
+  Rule(
+    name="selu",
+    value=_selu,
+    derivative=_selu_derivative,
+    derivative_from_output=_selu_from_output,
+    naive=_naive_selu,
+    kinks=(
+      Kink(
+        "derivative_at_zero",
+        0.0,
+        _SELU_SCALE * _SELU_ALPHA,
+        lambda: (_SELU_SCALE, _SELU_SCALE * _SELU_ALPHA),
+        "scale * alpha",
+      ),
+    ),
+  ),
+  Rule(
+    name="log1mexp",
+    value=jax.nn.log1mexp,
+    derivative=_log1mexp_derivative,
+    derivative_from_output=_log1mexp_from_output,
+    naive=_naive_log1mexp,
+    domain=(0.0, math.inf),
+  ),
+  Rule(
+    name="identity",
+    value=_identity,
+    derivative=_one,
+    derivative_from_output=_one,
+    naive=_naive_identity,
+  ),
+)

@@ -1,0 +1,158 @@
+"""What a rule of the table is made of: :class:`Rule`, its :class:`Parameter`, :class:`Kink` and
+:class:`Option` entries. The table itself is :data:`jacts._rules.RULES`.
+
+Every function of a rule takes its arguments already validated (``jacts._prepare``), keeps the
+dtype of ``z`` and takes them in one order: ``value(z, *params, *options)``,
+``derivative(z, *params, *options, *conventions)`` and
+``derivative_from_output(a, *params, *options, *conventions)``; the parameters arrive as arrays
+in z's dtype, the options and the conventions as they were given (checked).
+"""
+
+import functools
+import inspect
+import math
+from collections.abc import Callable
+from typing import Any, NamedTuple, cast
+
+import jax
+import jax.numpy as jnp
+
+
+class Parameter(NamedTuple):
+  """A differentiable parameter of an activation, e.g. the leaky slope or ELU's alpha."""
+
+  name: str
+  default: float
+  # (z, *params, *options) -> dg/dparam, elementwise.
+  derivative: Callable[..., jax.Array]
+  # The values a Python number may take; an array is not read on the host to check it.
+  lowest: float = -math.inf
+  highest: float = math.inf
+  # Whether ``lowest`` itself is refused (squareplus' b > 0, CELU's alpha > 0).
+  above_lowest: bool = False
+
+
+class Kink(NamedTuple):
+  """A point where g' jumps, and the convention chosen for g' there."""
+
+  argument: str  # The keyword-only argument that chooses g' there.
+  at: float
+  # What jax.nn's autodiff gives there; None where that depends on a parameter and is spelt
+  # in the rule's derivative (ELU: the left-hand derivative alpha).
+  default: float | None
+  # (*params as Python numbers) -> (lowest, highest): the sub-differential at the kink, where
+  # every value is a valid choice of g'.
+  subdifferential: Callable[..., tuple[float, float]]
+  pytorch: str = ""  # PyTorch's choice there, for the documentation and `jacts check`.
+
+
+class Option(NamedTuple):
+  """A non-differentiable argument: a static choice (GELU's ``approximate``, an ``axis``), or a
+  mask (softmax's ``where``) that is passed as an array and has no cotangent."""
+
+  name: str
+  default: Any
+  # (function, value, z) -> the value to use; raises an error naming the argument.
+  check: Callable[[str, Any, jax.Array], Any]
+  static: bool = True
+
+
+class Rule(NamedTuple):
+  """How one activation and its derivatives are computed.
+
+  An elementwise rule has ``derivative``; the others (softmax, log-softmax, GLU) have
+  ``vector_jacobian`` and ``jacobian_vector`` instead, written in what ``keeps_output`` says.
+  """
+
+  name: str
+  value: Callable[..., jax.Array]
+  derivative: Callable[..., jax.Array] | None
+  # g' written in a = g(z); None where a does not determine g' (ReLU: a = 0 for z = 0 and z < 0).
+  derivative_from_output: Callable[..., jax.Array] | None
+  naive: Callable[..., jax.Array]
+  parameters: tuple[Parameter, ...] = ()
+  kinks: tuple[Kink, ...] = ()
+  options: tuple[Option, ...] = ()
+  # (*params as Python numbers or None for arrays, *conventions) -> whether a determines g' for
+  # these arguments (relu6 from a only when g' is 0 at both kinks). None: always.
+  output_determines: Callable[..., bool] | None = None
+  # Non-elementwise rules: (residual, cotangent, *options) -> cotangent of z, and
+  # (z, a, tangent, *options) -> tangent of a.
+  vector_jacobian: Callable[..., jax.Array] | None = None
+  jacobian_vector: Callable[..., jax.Array] | None = None
+  keeps_output: bool = False  # What vector_jacobian reads: a (True) or z.
+  # Where g is real (log1mexp: z > 0); tests, checks and plots sample inside it.
+  domain: tuple[float, float] = (-math.inf, math.inf)
+
+  @property
+  def elementwise(self) -> bool:
+    return self.derivative is not None
+
+  @property
+  def signature(self) -> inspect.Signature:
+    """The public function's signature: z, the parameters and options, then the conventions."""
+    return _signature(self)
+
+  def default(self, argument: str) -> Any:
+    """The default of a parameter, option or convention, for the public function's signature."""
+    return self.signature.parameters[argument].default
+
+  def uses_output(self, numbers: tuple, conventions: tuple) -> bool:
+    """Whether the backward pass keeps a = g(z) rather than z, for these arguments."""
+    if not self.elementwise:
+      return self.keeps_output
+    if self.derivative_from_output is None:
+      return False
+    return self.output_determines is None or self.output_determines(*numbers, *conventions)
+
+  def slope(
+    self, residual: jax.Array, from_output: bool, params: tuple, options: tuple, conventions: tuple
+  ) -> jax.Array:
+    """g'(z) from the residual: the lecture's a(1 - a) from a, or the rule on z."""
+    function = self.derivative_from_output if from_output else self.derivative
+    # Only elementwise rules (derivative set) have a slope; from_output comes from uses_output,
+    # True only where derivative_from_output is set.
+    return cast(Callable[..., jax.Array], function)(residual, *params, *options, *conventions)
+
+
+@functools.cache
+def _signature(rule: Rule) -> inspect.Signature:
+  positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
+  return inspect.Signature(
+    [
+      inspect.Parameter("z", positional),
+      *(inspect.Parameter(p.name, positional, default=p.default) for p in rule.parameters),
+      *(inspect.Parameter(o.name, positional, default=o.default) for o in rule.options),
+      *(
+        inspect.Parameter(k.argument, inspect.Parameter.KEYWORD_ONLY, default=k.default)
+        for k in rule.kinks
+      ),
+    ]
+  )
+
+
+def constant(value, z: jax.Array) -> jax.Array:
+  """A constant in z's dtype, so that no branch of a ``jnp.where`` promotes z."""
+  return jnp.asarray(value, z.dtype)
+
+
+def same_rank(parameter: jax.Array, z: jax.Array) -> jax.Array:
+  """``parameter`` with leading axes of size 1 up to z's rank: broadcast by XLA, not stored."""
+  return jnp.reshape(parameter, (1,) * (z.ndim - parameter.ndim) + parameter.shape)
+
+
+def with_conventions(z: jax.Array, derivative: jax.Array, *at_kinks: tuple[float, jax.Array]):
+  """``derivative`` with the chosen value at each kink ``(at, value)``, and NaN where z is NaN.
+
+  NaN compares false everywhere, so it falls through every test to z itself.
+  """
+  result = jnp.where(jnp.isnan(z), z, derivative)
+  for at, value in at_kinks:
+    result = jnp.where(z == at, constant(value, z), result)
+  return result
+
+
+def inside(x: jax.Array, lowest: float, highest: float, slope, outside=0.0) -> jax.Array:
+  """``slope`` where lowest < x < highest, ``outside`` elsewhere, NaN where x is NaN."""
+  within = jnp.where((x > lowest) & (x < highest), constant(slope, x), constant(outside, x))
+  return jnp.where(jnp.isnan(x), x, within)
