@@ -9,7 +9,7 @@ import math
 import pathlib
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import numpy as np
 from numpy.lib import format as npy
@@ -22,11 +22,15 @@ class ArchiveError(ValueError):
   """An archive that is not what was asked for; the message names the member, in one line."""
 
 
-def read(path: pathlib.Path, fields: Mapping[str, tuple]) -> dict[str, np.ndarray]:
+def read(
+  path: pathlib.Path, fields: Mapping[str, tuple], optional: Collection[str] = ()
+) -> dict[str, np.ndarray]:
   """Reads the archive at ``path`` into {field: array}, refusing any member but `<field>.npy`.
 
   ``fields`` maps each field to (what it must be, a test of the dtype and shape its header
-  declares); every field must be present.
+  declares); every field must be present but those in ``optional`` (a field that a file of an
+  older format lacks: the caller says whether its absence is right), which are left out of the
+  result when absent.
   """
   try:
     archive = zipfile.ZipFile(path)
@@ -39,7 +43,9 @@ def read(path: pathlib.Path, fields: Mapping[str, tuple]) -> dict[str, np.ndarra
       if not info.filename.endswith(".npy") or field not in fields or field in members:
         raise ArchiveError(f"not a jacts model file (unexpected member {info.filename!r})")
       members[field] = info
-    missing = ", ".join(f"`{field}`" for field in fields if field not in members)
+    missing = ", ".join(
+      f"`{field}`" for field in fields if field not in members and field not in optional
+    )
     if missing:
       raise ArchiveError(f"not a jacts model file (no {missing})")
     archive_size = path.stat().st_size

@@ -1,5 +1,6 @@
 """The jacts command on hostile inputs: one line on stderr, and nothing the user had is lost."""
 
+import functools
 import os
 import pathlib
 import subprocess
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 from test_cli import PNG_SIGNATURE, assert_one_line_error, jacts_command
 
+import jacts
 import jacts.shallow as shallow
 from jacts import cli, models
 
@@ -226,6 +228,49 @@ def test_any_failure_loading_the_model_is_one_line(tmp_path, capsys, make):
   code, out, err = predict(capsys, model, tmp_path / "p.csv", "1,2\n")
   assert (code, out) == (1, "")
   assert err.count("\n") == 1 and err.startswith(f"jacts: error: {model}: ")
+
+
+def test_predict_binds_the_stored_arguments_of_any_elementwise_activation(tmp_path, capsys):
+  weights = shallow.lecture_params(2, 4, 1)
+  weights = weights._replace(W1=100 * weights.W1, W2=100 * weights.W2)  # So that z reaches < 0.
+  points = np.array([[x, y] for x in (-3.0, -1.0, 0.5, 2.0) for y in (-2.0, 0.0, 1.5, 3.0)])
+  half, plain = functools.partial(jacts.elu, alpha=0.5), jacts.elu
+  z_half, z_plain = (
+    shallow.forward(weights, points, activation=g)[1].Z2[:, 0] for g in (half, plain)
+  )
+  # The output bias that puts the threshold between the two activations' outputs at one point:
+  # alpha = 0.5 and the default alpha = 1 label it differently.
+  i = int(np.argmax(np.abs(z_half - z_plain)))
+  weights = weights._replace(b2=weights.b2 - (z_half[i] + z_plain[i]) / 2)
+  model = tmp_path / "elu.npz"
+  models.save(model, models.Model(weights, "elu", arguments=(("alpha", 0.5),)))
+  code, out, err = predict(
+    capsys, model, tmp_path / "p.csv", "".join(f"{a},{b}\n" for a, b in points)
+  )
+  assert (code, err) == (0, "")
+  expected = np.asarray(shallow.predict(weights, points, activation=half))[:, 0]
+  assert out.split() == [str(int(v)) for v in expected]
+  plain_labels = np.asarray(shallow.predict(weights, points, activation=plain))[:, 0]
+  assert expected[i] != plain_labels[i]
+
+
+def test_train_offers_the_elementwise_activations_only(capsys):
+  code, out, _ = run(capsys, "train", "--help")
+  assert code == 0
+  shown = "".join(out.split())
+  assert "{" + ",".join(models.ACTIVATIONS) + "}" in shown
+  for name in ("glu", "softmax", "log_softmax"):
+    result = run(capsys, "train", "--activation", name)
+    assert result[0] == 2 and f"invalid choice: '{name}'" in result[2]
+
+
+def test_train_saves_a_model_of_a_new_activation_with_its_own_defaults(tmp_path, keep_x64):
+  path = tmp_path / "selu.npz"
+  argv = ("train", "--activation", "selu", "--steps", "2", "--log-every", "1", "--no-progress")
+  assert cli.main([*argv, "--dtype", "float32", "--save", str(path)]) == 0
+  loaded = models.load(path)
+  assert (loaded.activation, loaded.arguments) == ("selu", ())
+  assert loaded.activation_function() is jacts.selu
 
 
 # 3. Seeds.

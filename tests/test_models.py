@@ -1,6 +1,8 @@
 """Saved models: save refuses what load refuses, load turns every bad file into ModelFileError."""
 
+import functools
 import io
+import json
 import os
 import pathlib
 import re
@@ -19,10 +21,22 @@ import numpy as np
 import pytest
 from numpy.lib import format as npy
 
+import jacts
+import jacts.shallow as shallow
 from jacts import models
+from jacts._rules import RULES
 from jacts.shallow import Params
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes and PIDs")
+
+# The activations a hidden layer may use, in the table's order: every rule but glu, softmax and
+# log_softmax, which mix a row's entries.
+ELEMENTWISE = (
+  *("sigmoid", "tanh", "relu", "leaky_relu", "relu6", "hard_sigmoid", "hard_silu", "hard_tanh"),
+  *("sparse_sigmoid", "softplus", "log_sigmoid", "silu", "mish", "gelu", "soft_sign"),
+  *("squareplus", "sparse_plus", "elu", "celu", "selu", "log1mexp", "identity"),
+)
+SELU_SCALE = 1.0507009873554805  # The lowest g'(0) of selu: its sub-differential's left end.
 
 
 def params(dtype=np.float32, n_x=2, n_h=4, n_y=1) -> Params:
@@ -249,6 +263,62 @@ CRAFTED = {
     "derivative_at_zero",
     "`derivative_at_zero` must be a 0-d float16, float32 or float64 array; got <U1 of shape ()",
   ),
+  "integer arguments": (
+    changed(arguments=np.array(3)),
+    "arguments",
+    "`arguments` must be a 0-d unicode string array; got int64 of shape ()",
+  ),
+  "missing arguments": (
+    lambda path: replace_members(path, {"arguments.npy": None}),
+    "arguments",
+    "not a jacts model file (no `arguments`)",
+  ),
+  "arguments in format version 1": (
+    changed(format_version=np.array(1)),
+    "arguments",
+    "not a jacts model file (`arguments` in format version 1)",
+  ),
+  "arguments not JSON": (
+    changed(arguments=np.array("{alpha: 1}")),
+    "arguments",
+    "`arguments` is not valid JSON (Expecting property name enclosed in double quotes at "
+    "character 1); got '{alpha: 1}'.",
+  ),
+  "arguments a JSON list": (
+    changed(arguments=np.array("[0.5]")),
+    "arguments",
+    "`arguments` must be a JSON object of name: value, e.g. {\"alpha\": 0.5}; got '[0.5]'.",
+  ),
+  "arguments naming one twice": (
+    changed(activation=np.array("elu"), arguments=np.array('{"alpha": 0.5, "alpha": 1}')),
+    "arguments",
+    '`arguments` gives `alpha` twice; got \'{"alpha": 0.5, "alpha": 1}\'.',
+  ),
+  "arguments nested deeply": (
+    changed(arguments=np.array("[" * 100_000 + "]" * 100_000)),
+    "arguments",
+    "`arguments` is nested too deep; got '" + "[" * 57 + "...'.",
+  ),
+  "arguments holding NaN": (
+    changed(activation=np.array("elu"), arguments=np.array('{"alpha": NaN}')),
+    "arguments",
+    "`arguments`: `alpha` must be a finite number, a bool or None; got nan.",
+  ),
+  "arguments holding 1e400": (
+    changed(activation=np.array("elu"), arguments=np.array('{"alpha": 1e400}')),
+    "arguments",
+    "`arguments`: `alpha` must be a finite number, a bool or None; got inf.",
+  ),
+  "arguments holding a list": (
+    changed(activation=np.array("squareplus"), arguments=np.array('{"b": [4]}')),
+    "arguments",
+    "`arguments`: `b` must be a finite number, a bool or None; got [4].",
+  ),
+  "arguments holding a string": (
+    changed(activation=np.array("gelu"), arguments=np.array('{"approximate": "tanh"}')),
+    "arguments",
+    "`arguments`: `approximate` must be a finite number, a bool or None; got 'tanh'.",
+  ),
   "stored sizes against shapes": (
     changed(n_x=np.array(3)),
     "W1",
@@ -356,8 +426,90 @@ SAVE_REFUSALS = {
   "unknown activation": (
     valid_model(activation="swish"),
     ValueError,
-    "`model.activation`: unknown activation 'swish'; one of "
-    "['leaky_relu', 'relu', 'sigmoid', 'tanh'].",
+    f"`model.activation`: unknown activation 'swish'; one of {sorted(ELEMENTWISE)}.",
+  ),
+  "softmax, not elementwise": (
+    valid_model(activation="softmax"),
+    ValueError,
+    "`model.activation`: softmax is not elementwise, so it cannot be a hidden activation; one "
+    f"of {sorted(ELEMENTWISE)}.",
+  ),
+  "an argument elu does not take": (
+    models.Model(params(), "elu", arguments=(("beta", 1.0),)),
+    ValueError,
+    "`model.arguments`: `beta` is not an argument to store; elu takes `alpha`, "
+    "`derivative_at_zero`.",
+  ),
+  "z as an argument": (
+    models.Model(params(), "celu", arguments=(("z", 1.0),)),
+    ValueError,
+    "`model.arguments`: `z` is not an argument to store; celu takes `alpha`.",
+  ),
+  "an argument for tanh": (
+    valid_model(activation="tanh", arguments=(("alpha", 1.0),)),
+    ValueError,
+    "`model.arguments`: `alpha` is not an argument to store; tanh takes none.",
+  ),
+  "relu's derivative_at_zero in arguments": (
+    valid_model(arguments=(("derivative_at_zero", 0.0),)),
+    ValueError,
+    "`model.arguments`: `derivative_at_zero` is not an argument to store; relu's "
+    "`derivative_at_zero` is the field `model.derivative_at_zero`.",
+  ),
+  "selu derivative_at_zero outside the sub-differential": (
+    models.Model(params(), "selu", arguments=(("derivative_at_zero", 1.0),)),
+    ValueError,
+    "`model.arguments`: `jacts.selu`: `derivative_at_zero` must lie in the sub-differential at "
+    f"z = 0, [{SELU_SCALE}, 1.7580993408473766]; got 1.0.",
+  ),
+  "elu derivative_at_zero outside the sub-differential for its alpha": (
+    models.Model(params(), "elu", arguments={"alpha": 0.5, "derivative_at_zero": 0.25}),
+    ValueError,
+    "`model.arguments`: `jacts.elu`: `derivative_at_zero` must lie in the sub-differential at "
+    "z = 0, [0.5, 1.0]; got 0.25.",
+  ),
+  "selu derivative_at_zero None": (
+    models.Model(params(), "selu", arguments=(("derivative_at_zero", None),)),
+    TypeError,
+    "`model.arguments`: `jacts.selu`: `derivative_at_zero` must be a finite Python number",
+  ),
+  "elu alpha inf": (
+    models.Model(params(), "elu", arguments=(("alpha", np.inf),)),
+    ValueError,
+    "`model.arguments`: `alpha` must be a finite number, a bool or None; got inf.",
+  ),
+  "squareplus b NaN": (
+    models.Model(params(), "squareplus", arguments=(("b", np.nan),)),
+    ValueError,
+    "`model.arguments`: `b` must be a finite number, a bool or None; got nan.",
+  ),
+  "celu alpha 0": (
+    models.Model(params(), "celu", arguments=(("alpha", 0.0),)),
+    ValueError,
+    "`model.arguments`: `jacts.celu`: `alpha` must be greater than 0.0; got 0.0.",
+  ),
+  "gelu approximate a number": (
+    models.Model(params(), "gelu", arguments=(("approximate", 1.0),)),
+    TypeError,
+    "`model.arguments`: `jacts.gelu`: `approximate` must be True or False; got 1.0.",
+  ),
+  "selu derivative_at_zero changed by the legacy field": (
+    valid_model(activation="selu", derivative_at_zero=SELU_SCALE),
+    ValueError,
+    "`model.derivative_at_zero` applies to relu and leaky_relu only (leave it at 1.0); give "
+    f"selu's `derivative_at_zero` in `model.arguments`; got {SELU_SCALE}.",
+  ),
+  "negative_slope for elu": (
+    models.Model(params(), "elu", negative_slope=0.5),
+    ValueError,
+    "`model.negative_slope` applies to leaky_relu only (leave it at 0.01); elu takes no "
+    "`negative_slope`; got 0.5.",
+  ),
+  "derivative_at_zero for softplus": (
+    models.Model(params(), "softplus", derivative_at_zero=0.5),
+    ValueError,
+    "`model.derivative_at_zero` applies to relu and leaky_relu only (leave it at 1.0); softplus "
+    "takes no `derivative_at_zero`; got 0.5.",
   ),
   "mixed dtypes": (
     with_param("W2", params(np.float64).W2),
@@ -419,6 +571,27 @@ SAVE_ONLY_REFUSALS = {
     ValueError,
     "`model.derivative_at_zero` must be a finite real number; got 1000",
   ),
+  "arguments not pairs": (
+    models.Model(params(), "elu", arguments=0.5),
+    TypeError,
+    '`model.arguments` must be (name, value) pairs, e.g. (("alpha", 0.5),); got 0.5.',
+  ),
+  "an argument given twice": (
+    models.Model(params(), "elu", arguments=(("alpha", 0.5), ("alpha", 1.0))),
+    ValueError,
+    "`model.arguments` gives `alpha` twice.",
+  ),
+  "an array argument": (
+    models.Model(params(), "elu", arguments=(("alpha", np.ones(4)),)),
+    TypeError,
+    "`model.arguments`: `alpha` must be a finite number, a bool or None; got an array of shape "
+    "(4,).",
+  ),
+  "a string argument": (
+    models.Model(params(), "gelu", arguments=(("approximate", "tanh"),)),
+    TypeError,
+    "`model.arguments`: `approximate` must be a finite number, a bool or None; got 'tanh'.",
+  ),
   "not a Model": (
     tuple(valid_model()),
     TypeError,
@@ -453,6 +626,7 @@ def stored_contents(model: models.Model) -> dict[str, np.ndarray]:
     "activation": np.array(model.activation),
     "negative_slope": np.array(float(model.negative_slope)),
     "derivative_at_zero": np.array(float(model.derivative_at_zero)),
+    "arguments": np.array(json.dumps(dict(model.arguments))),
     **{"n_x": np.array(W1.shape[1]), "n_h": np.array(W1.shape[0]), "n_y": np.array(W2.shape[0])},
   }
 
@@ -488,8 +662,8 @@ def test_save_then_load_keeps_every_field_and_the_dtype(tmp_path, model, dtype):
   for got, want in zip(loaded.params, model.params, strict=True):
     assert isinstance(got, jax.Array) and got.dtype == dtype
     np.testing.assert_array_equal(got, want)
-  assert loaded[1:] == (model.activation, model.negative_slope, model.derivative_at_zero)
-  assert all(type(number) is float for number in loaded[2:])
+  assert loaded[1:] == (model.activation, model.negative_slope, model.derivative_at_zero, ())
+  assert all(type(number) is float for number in loaded[2:4])
 
 
 def test_a_float64_model_is_refused_while_64_bit_mode_is_off(tmp_path):
@@ -637,3 +811,183 @@ def test_save_takes_zero_dimensional_arrays_for_the_numbers(tmp_path):
   models.save(path, model)
   loaded = models.load(path)
   assert (loaded.negative_slope, loaded.derivative_at_zero) == (0.25, 0.5)
+
+
+def test_the_activations_are_the_elementwise_rules_in_table_order():
+  assert tuple(models.ACTIVATIONS) == ELEMENTWISE
+  assert tuple(models.ACTIVATIONS) == tuple(n for n, rule in RULES.items() if rule.elementwise)
+  assert {"glu", "softmax", "log_softmax"} <= set(RULES) - set(models.ACTIVATIONS)
+  for name, function in models.ACTIVATIONS.items():
+    assert function is getattr(jacts, name)
+
+
+def evaluated(model: models.Model, X: np.ndarray):
+  """The model's probabilities and labels for ``X``, with its activation and stored arguments."""
+  activation = model.activation_function()
+  A2, _ = shallow.forward(model.params, X, activation=activation)
+  return A2, shallow.predict(model.params, X, activation=activation)
+
+
+def bound(model: models.Model) -> tuple:
+  """(function, bound keyword arguments) of the model's activation."""
+  function = model.activation_function()
+  if isinstance(function, functools.partial):
+    assert function.args == ()
+    return function.func, function.keywords
+  return function, {}
+
+
+def assert_round_trip(tmp_path, model: models.Model, X: np.ndarray):
+  """Saved and loaded, ``model`` gives the same probabilities and labels: values, dtypes, shapes."""
+  loaded = models.load(saved(tmp_path, model))
+  assert loaded.activation == model.activation
+  assert bound(loaded) == bound(model)
+  for got, want in zip(evaluated(loaded, X), evaluated(model, X), strict=True):
+    assert (got.dtype, got.shape) == (want.dtype, want.shape)
+    np.testing.assert_array_equal(got, want)
+  return loaded
+
+
+def round_trip_inputs(activation: str, dtype) -> tuple[Params, np.ndarray]:
+  """Weights and points that give z of both signs, or z > 0 only where g is real only there."""
+  X = np.array([[-2.0, 1.0], [0.5, -1.5], [3.0, 2.0], [-1.0, -3.0], [0.0, 0.0]], dtype)
+  weights = params(dtype)
+  if RULES[activation].domain[0] >= 0:  # log1mexp: z > 0.
+    weights, X = Params(*(np.abs(p) for p in weights)), np.abs(X)
+  return weights, X
+
+
+@pytest.mark.parametrize("activation", ELEMENTWISE)
+def test_every_elementwise_activation_round_trips_with_its_defaults(tmp_path, activation):
+  weights, X = round_trip_inputs(activation, np.float32)
+  loaded = assert_round_trip(tmp_path, models.Model(weights, activation), X)
+  assert loaded.arguments == ()
+  assert np.load(tmp_path / "model.npz")["arguments"][()] == "{}"
+  if activation not in ("relu", "leaky_relu"):  # The others take no version-1 field.
+    assert loaded.activation_function() is models.ACTIVATIONS[activation]
+
+
+ARGUMENTS = {
+  "elu alpha 0.5": ("elu", {}, (("alpha", 0.5),), {"alpha": 0.5}),
+  "squareplus b 2": ("squareplus", {}, (("b", 2.0),), {"b": 2.0}),
+  "gelu exact": ("gelu", {}, (("approximate", False),), {"approximate": False}),
+  "relu6 derivative_at_six 1": (
+    "relu6",
+    {},
+    (("derivative_at_six", 1.0),),
+    {"derivative_at_six": 1.0},
+  ),
+  "selu derivative_at_zero at its lowest": (
+    "selu",
+    {},
+    (("derivative_at_zero", SELU_SCALE),),
+    {"derivative_at_zero": SELU_SCALE},
+  ),
+  "leaky_relu negative_slope 0.2": (
+    "leaky_relu",
+    {"negative_slope": 0.2},
+    (),
+    {"negative_slope": 0.2, "derivative_at_zero": 1.0},
+  ),
+  "elu two arguments": (
+    "elu",
+    {},
+    (("derivative_at_zero", 0.75), ("alpha", 0.5)),  # Stored sorted.
+    {"alpha": 0.5, "derivative_at_zero": 0.75},
+  ),
+}
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32])
+@pytest.mark.parametrize(
+  ("activation", "fields", "arguments", "keywords"), ARGUMENTS.values(), ids=ARGUMENTS.keys()
+)
+def test_stored_arguments_round_trip_and_are_bound_to_the_activation(
+  tmp_path, activation, fields, arguments, keywords, dtype
+):
+  weights, X = round_trip_inputs(activation, dtype)
+  model = models.Model(weights, activation, arguments=arguments, **fields)
+  loaded = assert_round_trip(tmp_path, model, X)
+  assert loaded.arguments == tuple(sorted(arguments))
+  assert all(type(value) in (float, bool) for _, value in loaded.arguments)
+  assert bound(loaded) == (getattr(jacts, activation), keywords)
+  stored = json.loads(np.load(tmp_path / "model.npz")["arguments"][()])
+  assert stored == dict(arguments)
+
+
+def test_an_argument_changes_the_values_it_should(tmp_path):
+  weights, X = round_trip_inputs("elu", np.float32)
+  half = models.load(saved(tmp_path, models.Model(weights, "elu", arguments=(("alpha", 0.5),))))
+  A_half, _ = evaluated(half, X)
+  A_one, _ = evaluated(models.Model(weights, "elu"), X)
+  expected, _ = shallow.forward(weights, X, activation=functools.partial(jacts.elu, alpha=0.5))
+  np.testing.assert_array_equal(A_half, expected)
+  assert not np.array_equal(A_half, A_one)
+
+
+def test_arguments_may_be_a_mapping_and_numbers_of_any_kind(tmp_path):
+  model = models.Model(
+    params(), "elu", arguments={"alpha": np.float32(0.5), "derivative_at_zero": 1}
+  )
+  loaded = models.load(saved(tmp_path, model))
+  assert loaded.arguments == (("alpha", 0.5), ("derivative_at_zero", 1.0))
+  assert [type(value) for _, value in loaded.arguments] == [float, float]
+
+
+def test_elus_derivative_at_zero_may_be_stored_as_null(tmp_path):
+  model = models.Model(params(), "elu", arguments=(("derivative_at_zero", None),))
+  path = saved(tmp_path, model)
+  assert np.load(path)["arguments"][()] == '{"derivative_at_zero": null}'
+  assert models.load(path).arguments == (("derivative_at_zero", None),)
+
+
+def version_1_contents(model: models.Model) -> dict[str, np.ndarray]:
+  """What version 1 of save wrote for ``model``: no `arguments`."""
+  contents = stored_contents(model)
+  del contents["arguments"]
+  return {**contents, "format_version": np.array(1)}
+
+
+@pytest.mark.parametrize(
+  "model",
+  [
+    valid_model(),
+    valid_model(activation="leaky_relu", negative_slope=0.25, derivative_at_zero=0.5),
+    valid_model(activation="tanh", negative_slope=-3.5, derivative_at_zero=-7.0),
+    models.Model(params(), "sigmoid"),
+    models.Model(params(), "elu"),
+  ],
+  ids=["relu", "leaky_relu", "tanh", "sigmoid", "elu"],
+)
+def test_a_version_1_file_still_loads(tmp_path, model):
+  path = tmp_path / "model.npz"
+  np.savez(path, **version_1_contents(model))
+  assert "arguments.npy" not in members_of(path)
+  loaded = models.load(path)
+  assert loaded[1:] == model[1:]
+  for got, want in zip(loaded.params, model.params, strict=True):
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
+  X = round_trip_inputs(model.activation, np.float32)[1]
+  for got, want in zip(evaluated(loaded, X), evaluated(model, X), strict=True):
+    assert (got.dtype, got.shape) == (want.dtype, want.shape)
+    np.testing.assert_array_equal(got, want)
+
+
+def test_a_version_1_file_with_a_changed_field_the_activation_does_not_take_is_refused(tmp_path):
+  path = tmp_path / "model.npz"
+  np.savez(path, **version_1_contents(valid_model(activation="selu")))
+  with pytest.raises(
+    models.ModelFileError,
+    match=re.escape(
+      f"{path}: `derivative_at_zero` applies to relu and leaky_relu only (leave it at 1.0); give "
+      "selu's `derivative_at_zero` in `arguments`; got 0.0."
+    ),
+  ):
+    models.load(path)
+
+
+def test_save_writes_format_version_2(tmp_path):
+  with np.load(saved(tmp_path)) as archive:
+    assert int(archive["format_version"]) == models.FORMAT_VERSION == 2
+    assert archive["arguments"].dtype.kind == "U" and archive["arguments"].shape == ()
