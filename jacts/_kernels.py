@@ -29,9 +29,10 @@ class Batch(NamedTuple):
   X_and_ones: jax.Array  # shape=(n_x + 1, m): [X; 1], see weight_and_bias_gradients.
   Y: jax.Array  # shape=(n_y, m).
   # Data-parallel training pads m to a multiple of the device count: then mask is 1 for the
-  # count real examples and 0 for the padding, which must not count in sums or means.
+  # real_examples given examples and 0 for the padding, which must not count in sums or means.
+  # (Not named `count`: a NamedTuple field may not shadow tuple.count.)
   mask: jax.Array | None = None  # shape=(1, m).
-  count: int | None = None
+  real_examples: int | None = None
 
   @property
   def X(self) -> jax.Array:
@@ -39,13 +40,15 @@ class Batch(NamedTuple):
 
   @property
   def m(self) -> int:
-    return self.Y.shape[1] if self.count is None else self.count
+    return self.Y.shape[1] if self.real_examples is None else self.real_examples
 
   def masked(self, per_example: jax.Array) -> jax.Array:
     return per_example if self.mask is None else per_example * self.mask
 
 
-def batch(X: jax.Array, Y: jax.Array, mask=None, count=None) -> Batch:
+def batch(
+  X: jax.Array, Y: jax.Array, mask: jax.Array | None = None, count: int | None = None
+) -> Batch:
   """X (m, n_x) and Y (m, n_y), examples as rows, as a column-layout :class:`Batch`."""
   Xt = X.T
   return Batch(jnp.concatenate([Xt, jnp.ones((1, Xt.shape[1]), Xt.dtype)]), Y.T, mask, count)

@@ -12,7 +12,8 @@ import jax
 import jax.numpy as jnp
 
 from jacts import _kernels
-from jacts._activations import prepare, sigmoid
+from jacts._activations import sigmoid
+from jacts._differentiable import prepare
 from jacts._forward_mode import forward_mode
 from jacts._kernels import Batch, matmul, output_layer_as_sums, weight_and_bias_gradients
 from jacts._registry import known_activation
@@ -44,14 +45,15 @@ def cost(params: Params, batch: Batch, activation: Callable) -> jax.Array:
   return cost_from_logits(forward_pass(params, batch.X, activation).Z2, batch)
 
 
-def hidden_derivative(activation: Callable, cache: Cache) -> jax.Array:
+def hidden_derivative(activation: Callable, Z1: jax.Array, A1: jax.Array) -> jax.Array:
   """g'(Z1): from A1 where the output determines it (1 - A1^2 for tanh), else from Z1, with the
   arguments bound to ``activation`` (the rule's one choice, as in its custom VJP)."""
   rule = known_activation(activation).rule
   bound = _kernels.in_column_layout(activation)
   args, kwargs = (bound.args, bound.keywords) if isinstance(bound, functools.partial) else ((), {})
-  _, params, conventions = prepare(rule, "activation", cache.Z1, *args, **kwargs)
-  return rule.slope(rule.residual(cache.Z1, cache.A1), params, conventions)
+  p = prepare(rule, "activation", Z1, *args, **kwargs)
+  residual = A1 if p.uses_output else Z1
+  return rule.slope(residual, p.uses_output, p.params, p.options, p.conventions)
 
 
 def backward_pass(params: Params, cache: Cache, batch: Batch, activation: Callable) -> Params:
@@ -61,7 +63,7 @@ def backward_pass(params: Params, cache: Cache, batch: Batch, activation: Callab
   dZ2 = batch.masked(cache.A2 - batch.Y)
   dW2 = _kernels.output_weight_gradient(dZ2, cache.A1, m, as_sums)
   db2 = jnp.sum(dZ2, axis=1) / m
-  dZ1 = matmul(params.W2.T, dZ2) * hidden_derivative(activation, cache)
+  dZ1 = matmul(params.W2.T, dZ2) * hidden_derivative(activation, cache.Z1, cache.A1)
   dW1, db1 = weight_and_bias_gradients(dZ1, batch.X_and_ones, m)
   return Params(dW1, db1, dW2, db2)
 

@@ -4,6 +4,7 @@
   jacts check    compare every activation's custom VJP with naive autodiff and finite differences
   jacts plot     draw g(z) and g'(z) of every activation
   jacts predict  predict 0/1 labels for the rows of a CSV file with a saved model
+  jacts study    measure when ReLU'(0) matters (``jacts study relu0``), in every precision
 
 A user's mistake prints one line on stderr, never a traceback, and exits with status 1, or 2 for
 a malformed command line (argparse's own errors, such as ``--activation swish`` or ``--seed -1``).
@@ -149,6 +150,58 @@ def _build_parser() -> argparse.ArgumentParser:
   predict.add_argument("--model", required=True, metavar="MODEL.npz")
   predict.add_argument("--input", required=True, metavar="POINTS.csv", help="one point per row")
   predict.set_defaults(run=_predict)
+
+  study = commands.add_parser("study", help="measure when a convention of jacts matters")
+  studies = study.add_subparsers(dest="study", required=True, parser_class=_Parser)
+  relu0 = studies.add_parser(
+    "relu0",
+    parents=[caching],
+    help="when ReLU'(0) = 0 or 1 changes backprop and training, per precision",
+  )
+  relu0.add_argument(
+    "--dataset",
+    choices=("digits", *DATASETS),
+    default="digits",
+    help="digits (default): scikit-learn's 8x8 digits, the study extra",
+  )
+  relu0.add_argument(
+    "--draws",
+    type=_positive_int,
+    default=100,
+    help="random initializations per configuration (default 100)",
+  )
+  relu0.add_argument(
+    "--widths",
+    type=_widths,
+    default=(16, 64, 256, 1024),
+    help="hidden widths, comma-separated (default 16,64,256,1024)",
+  )
+  relu0.add_argument("--depth", type=_positive_int, default=3, help="hidden layers (default 3)")
+  relu0.add_argument("--batch-size", type=_positive_int, default=128, help="default 128")
+  relu0.add_argument(
+    "--dtypes",
+    type=_dtypes,
+    default=_STUDY_DTYPES,
+    help=f"comma-separated among {','.join(_STUDY_DTYPES)} (all)",
+  )
+  relu0.add_argument("--seed", type=_seed, default=0, help="data split, draws and batches (0)")
+  relu0.add_argument(
+    "--steps",
+    type=_positive_int,
+    default=1000,
+    help="SGD steps of the training runs (default 1000)",
+  )
+  relu0.add_argument("--lr", type=_positive_float, default=0.1, help="SGD step size (0.1)")
+  relu0.add_argument(
+    "--train-width",
+    type=_positive_int,
+    default=64,
+    help="hidden width of the training runs (default 64)",
+  )
+  relu0.add_argument("--json", metavar="OUT.json", help="write every measurement as JSON")
+  relu0.add_argument("--plot", metavar="OUT.png", help="save the figure" + _FIG)
+  relu0.add_argument("--no-progress", action="store_true", help="no progress bar (none on a pipe)")
+  relu0.set_defaults(run=_study_relu0)
   return parser
 
 
@@ -171,6 +224,26 @@ _positive_int = _argument(int, "a positive integer", lambda v: v > 0)
 _positive_float = _argument(float, "a positive number", lambda v: v > 0 and math.isfinite(v))
 # NumPy's RandomState (the lecture init) takes exactly these; jax.random.key takes them too.
 _seed = _argument(int, "an integer in [0, 2**32 - 1]", lambda v: v in RANDOMSTATE_SEEDS)
+
+
+_STUDY_DTYPES = ("bfloat16", "float16", "float32", "float64")
+
+
+def _comma_list(convert, expected: str, accept):
+  """An argparse type for ``a,b,c``: each item converted and accepted, else one line naming it."""
+  item = _argument(convert, expected, accept)
+
+  def parse(text: str):
+    items = tuple(item(part.strip()) for part in text.split(","))
+    if len(set(items)) < len(items):
+      raise argparse.ArgumentTypeError(f"expected no repeated values, got {text!r}")
+    return items
+
+  return parse
+
+
+_widths = _comma_list(int, "widths that are positive integers", lambda v: v > 0)
+_dtypes = _comma_list(str, f"dtypes among {', '.join(_STUDY_DTYPES)}", _STUDY_DTYPES.__contains__)
 
 
 def _writable(text: str) -> pathlib.Path:
@@ -354,6 +427,49 @@ def _plot(args) -> int:
 
   activations().savefig(out, dpi=100)
   print(f"Activations and their derivatives saved to {out}")
+  return 0
+
+
+def _study_relu0(args) -> int:
+  """Runs the ReLU'(0) study, prints its tables, then writes the JSON and the figure asked for."""
+  json_path = _writable(args.json) if args.json else None
+  plot = _figure(args.plot) if args.plot else None  # Before any work, as train's outputs.
+  if json_path and plot and json_path.resolve() == plot.resolve():
+    raise UserError("--json and --plot must name different files")
+  if args.dataset == "digits":
+    try:
+      import sklearn  # noqa: F401
+    except ImportError:
+      raise UserError(
+        'the digits data set needs scikit-learn: pip install "jacts[study]" (or scikit-learn), '
+        "or choose a --dataset among " + ", ".join(DATASETS)
+      ) from None
+  import time
+
+  from jacts import study
+
+  programs = len(args.dtypes) * (len(args.widths) + 1)
+  print(
+    f"ReLU'(0) on {args.dataset}: {args.draws} draws per configuration, depth {args.depth}, "
+    f"batch {args.batch_size}, widths {','.join(map(str, args.widths))}, "
+    f"{','.join(args.dtypes)}; training {args.steps} SGD steps at width {args.train_width}"
+  )
+  start = time.perf_counter()
+  with _progress(programs, disable=args.no_progress) as bar:
+    report = study.relu0(
+      args.dataset, draws=args.draws, widths=args.widths, depth=args.depth,
+      batch_size=args.batch_size, dtypes=args.dtypes, seed=args.seed, steps=args.steps,
+      learning_rate=args.lr, train_width=args.train_width,
+      progress=lambda description: bar.update(1),
+    )  # fmt: skip
+  print(study.table(report))
+  print(f"Measured in {time.perf_counter() - start:.1f} s")
+  if json_path:
+    json_path.write_text(report.to_json() + "\n")
+    print(f"Measurements saved to {json_path}")
+  if plot:
+    study.figure(report).savefig(plot, dpi=110)
+    print(f"Figure saved to {plot}")
   return 0
 
 
