@@ -2,6 +2,7 @@
 
 import sys
 import warnings
+from types import FrameType
 
 import jax
 import jax.numpy as jnp
@@ -73,7 +74,8 @@ def warn_if_diverged(function: str, reports, log_every: int) -> None:
 
 def _caller_level() -> int:
   """The ``stacklevel`` of the first frame outside jacts: the user's call, however deep."""
-  frame, level = sys._getframe(1), 1
+  frame: FrameType | None = sys._getframe(1)
+  level = 1
   while frame is not None and frame.f_globals.get("__name__", "").partition(".")[0] == "jacts":
     frame, level = frame.f_back, level + 1
   return level

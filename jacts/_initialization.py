@@ -3,13 +3,20 @@
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import DTypeLike
 
 from jacts import _network_validation, _validation
 from jacts._types import Params
 
 
 def init_params(
-  key: jax.Array, n_x: int, n_h: int, n_y: int, *, scale: float = 0.01, dtype=None
+  key: jax.Array,
+  n_x: int,
+  n_h: int,
+  n_y: int,
+  *,
+  scale: float = 0.01,
+  dtype: DTypeLike | None = None,
 ) -> Params:
   """Small random weights and zero biases.
 
@@ -47,7 +54,9 @@ def init_params(
   )
 
 
-def lecture_params(n_x: int, n_h: int, n_y: int, *, seed: int = 2, dtype=None) -> Params:
+def lecture_params(
+  n_x: int, n_h: int, n_y: int, *, seed: int = 2, dtype: DTypeLike | None = None
+) -> Params:
   """The course's initialization, draw for draw.
 
   A legacy ``np.random.RandomState(seed)``: ``W1 = randn(n_h, n_x) * 0.01`` then

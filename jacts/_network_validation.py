@@ -6,6 +6,9 @@ per check back to the host, never the data.
 """
 
 import functools
+from collections.abc import Callable, Iterable
+from types import ModuleType
+from typing import Any, overload
 
 import jax
 import jax.numpy as jnp
@@ -17,7 +20,38 @@ from jacts._registry import known_activation
 from jacts._types import Cache, Params
 
 
-def check_data(function, params, X, Y, activation, *, check_values=True, allow_empty=False):
+@overload
+def check_data(
+  function: str,
+  params: Params,
+  X: Any,
+  Y: None,
+  activation: Callable,
+  *,
+  check_values: bool = ...,
+  allow_empty: bool = ...,
+) -> tuple[jax.Array, None]: ...
+@overload
+def check_data(
+  function: str,
+  params: Params,
+  X: Any,
+  Y: Any,
+  activation: Callable,
+  *,
+  check_values: bool = ...,
+  allow_empty: bool = ...,
+) -> tuple[jax.Array, jax.Array]: ...
+def check_data(
+  function: str,
+  params: Params,
+  X: Any,
+  Y: Any,
+  activation: Callable,
+  *,
+  check_values: bool = True,
+  allow_empty: bool = False,
+) -> tuple[jax.Array, jax.Array | None]:
   """Returns X (and Y, as (m, n_y)) in the parameters' dtype, or raises naming the argument.
 
   ``allow_empty``: whether m = 0 examples is fine (forward, predict); elsewhere a mean over no
@@ -57,7 +91,7 @@ def check_data(function, params, X, Y, activation, *, check_values=True, allow_e
   return X.astype(dtype), None if Y is None else Y.astype(dtype)
 
 
-def _check_values(function, X, Y, dtype):
+def _check_values(function: str, X: Any, Y: Any, dtype: np.dtype) -> None:
   """X finite in ``dtype``, Y in {0, 1}: both checked at once, where concrete."""
   if isinstance(X, jax.core.Tracer):
     X = None
@@ -84,14 +118,14 @@ def _check_values(function, X, Y, dtype):
     raise ValueError(f"`{function}`: `Y` must hold labels 0 and 1 only; got {_preview(labels)}.")
 
 
-def _values_hold(xnp, X, Y, dtype) -> tuple:
+def _values_hold(xnp: ModuleType, X: Any, Y: Any, dtype: np.dtype) -> tuple[Any, Any]:
   """(X finite once in ``dtype``, Y in {0, 1}), with ``xnp`` NumPy or jax.numpy."""
   x_ok = True if X is None else xnp.all(xnp.isfinite(xnp.asarray(X).astype(dtype)))
   y_ok = True if Y is None else xnp.all((xnp.asarray(Y) == 0) | (xnp.asarray(Y) == 1))
   return x_ok, y_ok
 
 
-def _on_the_host(x) -> bool:
+def _on_the_host(x: Any) -> bool:
   """Whether NumPy can read ``x`` where it is: not an array on an accelerator."""
   if not isinstance(x, jax.Array):
     return True
@@ -103,7 +137,7 @@ def _on_the_host(x) -> bool:
 _values_hold_on_device = jax.jit(functools.partial(_values_hold, jnp), static_argnums=2)
 
 
-def check_params(function, params):
+def check_params(function: str, params: Any) -> None:
   if not isinstance(params, Params):
     raise TypeError(
       f"`{function}`: `params` must be a jacts.shallow.Params; got {type(params).__name__}."
@@ -129,7 +163,7 @@ def check_params(function, params):
     )
 
 
-def check_activation_parameters(function, activation, m, n_h):
+def check_activation_parameters(function: str, activation: Callable, m: int, n_h: int) -> None:
   """Refuses array arguments of ``activation`` that do not broadcast to Z1's shape (m, n_h)."""
   for name, value in _validation.bound_arrays(activation).items():
     shape = np.shape(value)
@@ -141,7 +175,7 @@ def check_activation_parameters(function, activation, m, n_h):
       )
 
 
-def check_same_layout(function, networks):
+def check_same_layout(function: str, networks: Iterable[Params]) -> None:
   layouts = {(p.W1.shape[1], p.W2.shape[0], str(jnp.result_type(p.W1))) for p in networks}
   if len(layouts) != 1:
     raise ValueError(
@@ -150,7 +184,7 @@ def check_same_layout(function, networks):
     )
 
 
-def check_cache(params, cache, X):
+def check_cache(params: Params, cache: Any, X: jax.Array) -> None:
   if not isinstance(cache, Cache):
     raise TypeError(
       "`jacts.shallow.backward`: `cache` must be the Cache that jacts.shallow.forward "
@@ -166,7 +200,7 @@ def check_cache(params, cache, X):
     )
 
 
-def check_training(function, optimizer, gradients):
+def check_training(function: str, optimizer: Any, gradients: Any) -> None:
   """Checks the optimizer and the choice of gradients."""
   if not isinstance(optimizer, optax.GradientTransformation):
     raise TypeError(
@@ -179,17 +213,17 @@ def check_training(function, optimizer, gradients):
     )
 
 
-def check_layer_sizes(function, n_x, n_h, n_y):
+def check_layer_sizes(function: str, n_x: Any, n_h: Any, n_y: Any) -> None:
   for name, size in (("n_x", n_x), ("n_h", n_h), ("n_y", n_y)):
     check_positive_int(function, name, size)
 
 
-def check_schedule(function, steps, log_every):
+def check_schedule(function: str, steps: Any, log_every: Any) -> None:
   check_positive_int(function, "steps", steps, allow_zero=True)
   check_positive_int(function, "log_every", log_every)
 
 
-def check_seed(function, seed):
+def check_seed(function: str, seed: Any) -> None:
   integer = isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)
   if not integer or seed not in _validation.RANDOMSTATE_SEEDS:
     raise ValueError(
@@ -198,13 +232,13 @@ def check_seed(function, seed):
     )
 
 
-def check_positive_int(function, name, value, *, allow_zero=False):
+def check_positive_int(function: str, name: str, value: Any, *, allow_zero: bool = False) -> None:
   lowest = 0 if allow_zero else 1
   if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lowest:
     raise ValueError(f"`{function}`: `{name}` must be an integer >= {lowest}; got {value!r}.")
 
 
-def numeric_array(function, argument, x):
+def numeric_array(function: str, argument: str, x: Any) -> jax.Array:
   if not hasattr(x, "shape"):
     try:
       x = np.asarray(x)

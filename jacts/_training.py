@@ -2,6 +2,7 @@
 
 import functools
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -291,7 +292,8 @@ def fit_many(
   order = [i for group in members for i in group]
   reports = jnp.concatenate(group_reports)[np.argsort(order)]
   warn_if_diverged(function, reports, log_every)
-  trained, costs = [None] * len(networks), [None] * len(networks)
+  trained: list[Any] = [None] * len(networks)  # Params, filled in below.
+  costs: list[Any] = [None] * len(networks)
   for group, stacked, logged in zip(members, trained_groups, group_costs, strict=True):
     for position, i in enumerate(group):
       trained[i] = jax.tree.map(lambda leaf, k=position: leaf[k], stacked)
@@ -326,7 +328,8 @@ def _train_steps(
   data = batch(X, Y, mask, count)  # Once, outside the loop.
 
   def step(state):
-    params, opt_state, J = update(*state, data)
+    params, opt_state = state
+    params, opt_state, J = update(params, opt_state, data)
     return (params, opt_state), J
 
   (params, opt_state), costs = training_loop(step, (params, opt_state), steps, log_every,

@@ -7,6 +7,7 @@ needed: each set is drawn from NumPy's generators, so the same seed gives the sa
 
 import math
 from numbers import Integral, Real
+from typing import Any
 
 import numpy as np
 
@@ -52,7 +53,9 @@ def planar_flower(seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
   return X, Y
 
 
-def noisy_circles(seed: int = 0, m: int = 200, *, factor: float = 0.5, noise: float = 0.3):
+def noisy_circles(
+  seed: int = 0, m: int = 200, *, factor: float = 0.5, noise: float = 0.3
+) -> tuple[np.ndarray, np.ndarray]:
   """Two concentric circles (radii 1 and ``factor``), class 1 inside, with Gaussian noise.
 
   The course's ``make_circles(factor=.5, noise=.3)``, drawn with NumPy.
@@ -78,7 +81,9 @@ def noisy_circles(seed: int = 0, m: int = 200, *, factor: float = 0.5, noise: fl
   return _shuffled(rng, X, Y)
 
 
-def noisy_moons(seed: int = 0, m: int = 200, *, noise: float = 0.2):
+def noisy_moons(
+  seed: int = 0, m: int = 200, *, noise: float = 0.2
+) -> tuple[np.ndarray, np.ndarray]:
   """Two interleaving half circles with Gaussian noise: the course's ``make_moons(noise=.2)``.
 
   Example:
@@ -100,7 +105,9 @@ def noisy_moons(seed: int = 0, m: int = 200, *, noise: float = 0.2):
   return _shuffled(rng, X, Y)
 
 
-def blobs(seed: int = 0, m: int = 200, *, centers: int = 6, spread: float = 1.0):
+def blobs(
+  seed: int = 0, m: int = 200, *, centers: int = 6, spread: float = 1.0
+) -> tuple[np.ndarray, np.ndarray]:
   """Gaussian blobs around ``centers`` random centres, labelled by centre index mod 2.
 
   The course's ``make_blobs(centers=6)`` followed by ``Y % 2``, drawn with NumPy.
@@ -122,7 +129,9 @@ def blobs(seed: int = 0, m: int = 200, *, centers: int = 6, spread: float = 1.0)
   return _shuffled(rng, X, Y)
 
 
-def gaussian_quantiles(seed: int = 0, m: int = 200, *, variance: float = 0.5):
+def gaussian_quantiles(
+  seed: int = 0, m: int = 200, *, variance: float = 0.5
+) -> tuple[np.ndarray, np.ndarray]:
   """An isotropic Gaussian split at its median radius: class 1 outside, half the points each.
 
   The course's ``make_gaussian_quantiles(cov=0.5, n_classes=2)``, drawn with NumPy.
@@ -143,25 +152,37 @@ def gaussian_quantiles(seed: int = 0, m: int = 200, *, variance: float = 0.5):
   return _shuffled(rng, X, Y)
 
 
-def _shuffled(rng: np.random.Generator, X: np.ndarray, Y: np.ndarray):
+def _shuffled(
+  rng: np.random.Generator, X: np.ndarray, Y: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
   order = rng.permutation(len(X))
   return X[order], Y[order]
 
 
-def _check_common(function: str, seed, m) -> None:
+def _check_common(function: str, seed: Any, m: Any) -> None:
   _check_integer(function, "seed", seed, 0)
   _check_integer(function, "m", m, 1)
 
 
-def _check_integer(function: str, name: str, value, lowest: int, highest: float = math.inf):
-  if isinstance(value, bool) or not isinstance(value, Integral) or not lowest <= value <= highest:
+def _check_integer(
+  function: str, name: str, value: Any, lowest: int, highest: float = math.inf
+) -> None:
+  # `value < lowest`, not `lowest <= value`: typeshed's Integral has no reflected comparisons.
+  if (
+    isinstance(value, bool)
+    or not isinstance(value, Integral)
+    or value < lowest
+    or not value <= highest
+  ):
     bounds = f">= {lowest}" if highest == math.inf else f"in [{lowest}, {highest}]"
     raise ValueError(
       f"`jacts.datasets.{function}`: `{name}` must be an integer {bounds}; got {value!r}."
     )
 
 
-def _check_real(function: str, name: str, value, *, lowest=-math.inf, strictly=False) -> None:
+def _check_real(
+  function: str, name: str, value: Any, *, lowest: float = -math.inf, strictly: bool = False
+) -> None:
   is_number = isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
   if not is_number or value < lowest or (strictly and value == lowest):
     bound = "" if lowest == -math.inf else f" {'>' if strictly else '>='} {lowest:g}"

@@ -8,6 +8,7 @@ call runs on the CPU, on all GPUs or TPU cores of a host, and on many hosts afte
 """
 
 from collections.abc import Callable
+from typing import Any, cast
 
 import jax
 import jax.numpy as jnp
@@ -85,7 +86,8 @@ def fit(
 
   if _is_distributed(X) or _is_distributed(Y):
     X, Y = _check_global(function, params, X, Y, mesh.size, activation)
-    X, Y = jax.device_put(X, rows), jax.device_put(Y, rows)
+    # jax.device_put is untyped (pytree in, pytree out): an array in, an array out here.
+    X, Y = cast(jax.Array, jax.device_put(X, rows)), cast(jax.Array, jax.device_put(Y, rows))
     mask, count = None, None
   else:
     X, Y = _network_validation.check_data(function, params, X, Y, activation)
@@ -118,7 +120,9 @@ def fit(
   return jax.tree.map(_local, trained), _local(costs)
 
 
-def _refuse_per_example_arguments(function, activation, m, device_count):
+def _refuse_per_example_arguments(
+  function: str, activation: Callable, m: int, device_count: int
+) -> None:
   """A bound (m, n_h) argument has no values for the padding rows: refused in the user's terms."""
   for name, value in _validation.bound_arrays(activation).items():
     if np.ndim(value) == 2 and np.shape(value)[0] != 1:
@@ -140,11 +144,13 @@ def _local(array: jax.Array) -> jax.Array:
   return array if array.is_fully_addressable else array.addressable_data(0)
 
 
-def _is_distributed(x) -> bool:
+def _is_distributed(x: Any) -> bool:
   return isinstance(x, jax.Array) and not x.is_fully_addressable
 
 
-def _check_global(function, params, X, Y, device_count, activation):
+def _check_global(
+  function: str, params: Params, X: Any, Y: Any, device_count: int, activation: Callable
+) -> tuple[jax.Array, jax.Array]:
   """Shape and dtype checks for global arrays, whose values this process cannot all see."""
   known_activation(activation)
   n_x, n_y, dtype = params.W1.shape[1], params.W2.shape[0], jnp.result_type(params.W1)
