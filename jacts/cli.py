@@ -7,7 +7,7 @@
   jacts study    measure when ReLU'(0) matters (``jacts study relu0``), in every precision
 
 A user's mistake prints one line on stderr, never a traceback, and exits with status 1, or 2 for
-a malformed command line (argparse's own errors, such as ``--activation swish`` or ``--seed -1``).
+a malformed command line (argparse's own errors, such as ``--activation softmax`` or ``--seed -1``).
 Output paths are checked before any work; nothing is written when training diverges.
 
 Compiled programs are kept in JAX's persistent compilation cache, in ``$JACTS_CACHE_DIR`` or

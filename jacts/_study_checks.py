@@ -1,0 +1,73 @@
+"""The checks of the ReLU'(0) study's arguments (:mod:`jacts.study`): each error names the public
+function and the argument as the user wrote them."""
+
+from collections.abc import Iterable
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.typing import ArrayLike
+
+DTYPES = ("bfloat16", "float16", "float32", "float64")
+
+
+def check_data(
+  function: str, X: ArrayLike, labels: ArrayLike, x_name: str = "X", labels_name: str = "labels"
+) -> tuple[jax.Array, jax.Array, int]:
+  X, labels = np.asarray(X), np.asarray(labels)
+  if X.ndim != 2 or X.shape[0] == 0 or not np.issubdtype(X.dtype, np.floating):
+    raise ValueError(
+      f"`{function}`: `{x_name}` must be a floating array of shape (m, n_x) with m >= 1; got "
+      f"{X.dtype} of shape {X.shape}."
+    )
+  if labels.shape != (X.shape[0],) or not np.issubdtype(labels.dtype, np.integer):
+    raise ValueError(
+      f"`{function}`: `{labels_name}` must be integer class indices of shape ({X.shape[0]},); "
+      f"got {labels.dtype} of shape {labels.shape}."
+    )
+  if labels.min() < 0:
+    raise ValueError(f"`{function}`: `{labels_name}` must be >= 0; got {labels.min()}.")
+  return jnp.asarray(X, jnp.float32), jnp.asarray(labels, jnp.int32), int(labels.max()) + 1
+
+
+def check_dtypes(function: str, dtypes: str | Iterable[str]) -> tuple[str, ...]:
+  names = (dtypes,) if isinstance(dtypes, str) else tuple(dtypes)
+  unknown = [d for d in names if d not in DTYPES]
+  if unknown or not names:
+    raise ValueError(
+      f"`{function}`: `dtypes` must name some of {', '.join(DTYPES)}; got {list(names)}."
+    )
+  return names
+
+
+def check_widths(function: str, widths: Iterable[int]) -> tuple[int, ...]:
+  widths = tuple(widths)
+  if not widths or any(isinstance(w, bool) or not isinstance(w, (int, np.integer)) or w < 1
+                       for w in widths):  # fmt: skip
+    raise ValueError(f"`{function}`: `widths` must be integers >= 1; got {list(widths)}.")
+  return widths
+
+
+def check_conventions(function: str, conventions: Iterable[float]) -> tuple[float, ...]:
+  values = tuple(conventions)
+  if not values or any(isinstance(d, bool) or not isinstance(d, (int, float)) or not 0 <= d <= 1
+                       for d in values):  # fmt: skip
+    raise ValueError(
+      f"`{function}`: `conventions` must be ReLU'(0) values in [0, 1]; got {list(values)}."
+    )
+  return tuple(float(d) for d in values)
+
+
+def check_positive(function: str, name: str, value: Any) -> None:
+  if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+    raise ValueError(f"`{function}`: `{name}` must be an integer >= 1; got {value!r}.")
+
+
+def check_batch_size(function: str, batch_size: Any, m: int) -> None:
+  check_positive(function, "batch_size", batch_size)
+  if batch_size > m:
+    raise ValueError(
+      f"`{function}`: `batch_size` must be at most the {m} training rows (drawn without "
+      f"replacement); got {batch_size}."
+    )
