@@ -46,3 +46,16 @@ def test_hidden_layer_sizes_prints_the_published_table(tmp_path):
   for n_h, published in ((1, "67.50"), (5, "91.25"), (50, "90.25")):
     assert f"{n_h:>4} {published:>8}% {published:>9}%" in out
   assert png.read_bytes().startswith(PNG_SIGNATURE)
+
+
+def test_flax_and_equinox_models_learn_the_digits_as_well_with_jacts_as_with_jax_nn():
+  for module in ("equinox", "flax", "sklearn"):
+    pytest.importorskip(module)
+  out = run("flax_and_equinox.py")
+  rows = [line.split() for line in out.splitlines() if line.startswith(("equinox ", "flax.nnx "))]
+  assert [row[:2] for row in rows] == [["equinox", "gelu"], ["flax.nnx", "silu"]]
+  for _, _, ours, theirs, difference in rows:
+    ours, theirs = float(ours.rstrip("%")), float(theirs.rstrip("%"))
+    assert ours > 90 and theirs > 90  # Test accuracy, in %.
+    assert abs(ours - theirs) <= 1
+    assert float(difference) < 1e-4  # The trained weights: float32 rounding apart, no more.
