@@ -27,7 +27,11 @@ PUBLISHED_COSTS = [
 EXACT_UNTIL = 8
 CHAOTIC_TOLERANCE = 1e-4
 
-# The course's published accuracy for each hidden layer size, 5000 iterations.
+# The course's published accuracy for each hidden layer size, 5000 iterations. The n_h = 50 entry
+# hangs on the last bit: one ulp more in one initial weight turns it into 90.75 %, and so do the
+# course's own NumPy loop run here and jax before 0.9.2 (another summation order in XLA's CPU
+# kernels). jax 0.9.2 and later reproduce the published 90.25 %, which is why pyproject requires
+# 0.9.2 and the table is held exactly.
 PUBLISHED_ACCURACY = {1: 67.5, 2: 67.25, 3: 90.75, 4: 90.5, 5: 91.25, 20: 90.0, 50: 90.25}
 
 HIDDEN_ACTIVATIONS = [
@@ -288,6 +292,14 @@ def test_cost_under_scan_accumulates_like_a_loop():
   assert total / 2 == pytest.approx(float(shallow.cost(params, X, Y)), rel=1e-6)
 
 
+# How far fit_many's parameters may be from fit's (relative, float64, 500 Adam steps). The two
+# sum in different orders (batched kernels against one network's), which depends on the XLA that
+# jaxlib ships: the worst element is 7.5e-9 from jax 0.10.1 on, 2.3e-8 with 0.9.2 (pyproject's
+# lower bound) and 0.10.0, while the costs agree to 1e-14 on all of them. No published
+# number is involved: this is fit_many against fit, not against the course.
+FIT_MANY_RTOL = 1e-8 if jax.__version_info__ >= (0, 10, 1) else 5e-8
+
+
 def test_fit_many_trains_each_network_as_fit_would_alone(x64, optax_promotion):
   networks = [
     shallow.init_params(jax.random.key(s), 2, n_h, 1) for n_h in (1, 4, 9) for s in (0, 1)
@@ -302,7 +314,7 @@ def test_fit_many_trains_each_network_as_fit_would_alone(x64, optax_promotion):
     # that near zero: float64 agreement to 8 digits after 500 steps, not bit identity.
     for got, want in zip(trained[i], alone, strict=True):
       assert got.shape == want.shape
-      np.testing.assert_allclose(got, want, rtol=1e-8, atol=1e-12)
+      np.testing.assert_allclose(got, want, rtol=FIT_MANY_RTOL, atol=1e-12)
 
 
 def test_fit_many_reproduces_the_courses_hidden_layer_table(x64):
