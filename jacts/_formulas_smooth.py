@@ -13,13 +13,9 @@ import jax
 import jax.numpy as jnp
 from jax.typing import ArrayLike
 
+from jacts._formulas_exponential import EXPONENTIAL_LINEAR
 from jacts._formulas_lecture import in_float32_if_half, logistic
-from jacts._rule import Kink, Option, Parameter, Rule, constant, same_rank, with_conventions
-
-
-def _clipped(z, far=1e4):
-  """z within [-far, far]: beyond 1e4, e^-|z|, sigmoid's tails and 1 - tanh^2 are exactly 0."""
-  return jnp.clip(z, constant(-far, z), constant(far, z))
+from jacts._rule import Option, Parameter, Rule, clipped, constant, same_rank
 
 
 # softplus: g = log(1 + e^z), g' = sigmoid(z) = 1 - e^-a.
@@ -49,13 +45,13 @@ def _log_sigmoid_from_output(a):
 # SiLU (swish): g = z sigmoid(z), g' = s (1 + z (1 - s)) with s = sigmoid(z).
 def _silu_derivative(z):
   s = logistic(z)
-  return s * (1 + _clipped(z) * (1 - s))
+  return s * (1 + clipped(z) * (1 - s))
 
 
 # Mish: g = z tanh(softplus(z)), g' = t + z (1 - t^2) sigmoid(z) with t = tanh(softplus(z)).
 def _mish_derivative(z):
   t = in_float32_if_half(jnp.tanh)(jax.nn.softplus(z))
-  return t + _clipped(z) * ((1 - t) * (1 + t)) * logistic(z)
+  return t + clipped(z) * ((1 - t) * (1 + t)) * logistic(z)
 
 
 # GELU: g = z Phi(z), g' = Phi(z) + z phi(z); or its tanh approximation
@@ -70,11 +66,11 @@ def _gelu(z, approximate):
 
 def _gelu_derivative(z, approximate):
   if approximate:
-    x = _clipped(z, 10.0)  # tanh(u) is +-1 exactly from |z| = 10, and x^3 stays finite in float16.
+    x = clipped(z, 10.0)  # tanh(u) is +-1 exactly from |z| = 10, and x^3 stays finite in float16.
     t = jnp.tanh(constant(_GELU_C, z) * (x + constant(_GELU_K, z) * x * x * x))
     du = constant(_GELU_C, z) * (1 + constant(3 * _GELU_K, z) * x * x)
     return (1 + t) / 2 + x * ((1 - t) * (1 + t)) * du / 2  # (1 - t)(1 + t): no cancellation.
-  x = _clipped(z)
+  x = clipped(z)
   cdf = in_float32_if_half(jax.scipy.special.ndtr)(z)
   density = jnp.exp(-x * x / 2) * constant(1 / math.sqrt(2 * math.pi), z)
   return cdf + x * density
@@ -123,70 +119,6 @@ def _sparse_plus_from_output(a):
   # sqrt only of a > 0 (NaN passes), so that its derivative 1 / (2 sqrt a) is not 0 * inf at 0.
   root = jnp.sqrt(jnp.where(a <= 0, constant(1, a), a))
   return jnp.where(a >= 1, constant(1, a), jnp.where(a <= 0, jnp.zeros_like(a), root))
-
-
-# ELU: g = z for z > 0, alpha (e^z - 1) for z <= 0; g' = 1, alpha e^z = a + alpha;
-# dg/dalpha = e^z - 1 for z < 0. At 0 the one-sided derivatives are 1 and alpha.
-def _elu(z, alpha):
-  return jax.nn.elu(z, same_rank(alpha, z))
-
-
-def _elu_derivative(z, alpha, at_zero):
-  alpha = same_rank(alpha, z)
-  below = alpha * jnp.exp(jnp.minimum(z, jnp.zeros((), z.dtype)))
-  slope = jnp.where(z > 0, constant(1, z), below)
-  return slope if at_zero is None else with_conventions(z, slope, (0.0, at_zero))
-
-
-def _elu_from_output(a, alpha, at_zero):
-  slope = jnp.where(a > 0, constant(1, a), a + same_rank(alpha, a))
-  return slope if at_zero is None else with_conventions(a, slope, (0.0, at_zero))
-
-
-def _elu_alpha_derivative(z, alpha):
-  del alpha  # alpha (e^z - 1) is linear in alpha.
-  return jnp.where(z > 0, jnp.zeros_like(z), jnp.expm1(z))
-
-
-# CELU: g = max(0, z) + alpha (e^(z / alpha) - 1) for z < 0; g' = 1, e^(z / alpha) = 1 + a / alpha;
-# dg/dalpha = e^(z/alpha) - 1 - (z/alpha) e^(z/alpha) for z < 0. Continuously differentiable.
-def _celu(z, alpha):
-  return jax.nn.celu(z, same_rank(alpha, z))
-
-
-def _celu_derivative(z, alpha):
-  return jnp.where(z > 0, constant(1, z), jnp.exp(jnp.minimum(z, 0) / same_rank(alpha, z)))
-
-
-def _celu_from_output(a, alpha):
-  return jnp.where(a > 0, constant(1, a), 1 + a / same_rank(alpha, a))
-
-
-def _celu_alpha_derivative(z, alpha):
-  x = jnp.minimum(_clipped(z), 0) / same_rank(alpha, z)
-  return jnp.where(z > 0, jnp.zeros_like(z), jnp.expm1(x) - x * jnp.exp(x))
-
-
-# SELU: scale * ELU(z, alpha) with jax.nn's fixed alpha and scale; g' = scale, a + scale alpha.
-_SELU_ALPHA = 1.6732632423543772848170429916717
-_SELU_SCALE = 1.0507009873554804934193349852946
-
-
-def _selu(z):
-  # jax.nn's scale * elu(z, alpha) with the scale inside each branch (the same operations on
-  # each element): a separate product let XLA recompute a from z in the backward pass.
-  below = _SELU_SCALE * (_SELU_ALPHA * jnp.expm1(jnp.minimum(z, 0)))
-  return jnp.where(z > 0, _SELU_SCALE * z, below)
-
-
-def _selu_derivative(z, at_zero):
-  below = _SELU_SCALE * _SELU_ALPHA * jnp.exp(jnp.minimum(z, 0))
-  return with_conventions(z, jnp.where(z > 0, constant(_SELU_SCALE, z), below), (0.0, at_zero))
-
-
-def _selu_from_output(a, at_zero):
-  below = a + constant(_SELU_SCALE * _SELU_ALPHA, a)
-  return with_conventions(a, jnp.where(a > 0, constant(_SELU_SCALE, a), below), (0.0, at_zero))
 
 
 # log1mexp: g = log(1 - e^-z) for z > 0, g' = 1 / (e^z - 1) = e^-a - 1.
@@ -263,23 +195,6 @@ def _naive_sparse_plus(z: ArrayLike) -> jax.Array:
   return jnp.where(z <= -1, 0.0, jnp.where(z >= 1, z, (z + 1) ** 2 / 4))
 
 
-def _naive_elu(z: ArrayLike, alpha: ArrayLike = 1.0) -> jax.Array:
-  """z for z > 0, alpha (e^z - 1) otherwise, as written."""
-  z = jnp.asarray(z)
-  return jnp.where(z > 0, z, alpha * (jnp.exp(z) - 1))
-
-
-def _naive_celu(z: ArrayLike, alpha: ArrayLike = 1.0) -> jax.Array:
-  """max(0, z) + min(0, alpha (e^(z / alpha) - 1)), as written."""
-  return jnp.maximum(0, z) + jnp.minimum(0, alpha * (jnp.exp(z / alpha) - 1))
-
-
-def _naive_selu(z: ArrayLike) -> jax.Array:
-  """scale (z for z > 0, alpha (e^z - 1) otherwise), as written."""
-  z = jnp.asarray(z)
-  return _SELU_SCALE * jnp.where(z > 0, z, _SELU_ALPHA * (jnp.exp(z) - 1))
-
-
 def _naive_log1mexp(z: ArrayLike) -> jax.Array:
   """log(1 - e^-z), as written."""
   z = jnp.asarray(z)
@@ -351,46 +266,7 @@ SMOOTH: tuple[Rule, ...] = (
     derivative_from_output=_sparse_plus_from_output,
     naive=_naive_sparse_plus,
   ),
-  Rule(
-    name="elu",
-    value=_elu,
-    derivative=_elu_derivative,
-    derivative_from_output=_elu_from_output,
-    naive=_naive_elu,
-    parameters=(Parameter("alpha", 1.0, _elu_alpha_derivative),),
-    # None: the left-hand derivative alpha, as jax.nn's and PyTorch's autodiff give.
-    kinks=(
-      Kink(
-        "derivative_at_zero", 0.0, None, lambda alpha: (min(alpha, 1.0), max(alpha, 1.0)), "alpha"
-      ),
-    ),
-    # a = 0 only at z = 0, and a < 0 exactly where z < 0, when alpha > 0.
-    output_determines=lambda alpha, at_zero: alpha is not None and alpha > 0,
-  ),
-  Rule(
-    name="celu",
-    value=_celu,
-    derivative=_celu_derivative,
-    derivative_from_output=_celu_from_output,
-    naive=_naive_celu,
-    parameters=(Parameter("alpha", 1.0, _celu_alpha_derivative, lowest=0.0, above_lowest=True),),
-  ),
-  Rule(
-    name="selu",
-    value=_selu,
-    derivative=_selu_derivative,
-    derivative_from_output=_selu_from_output,
-    naive=_naive_selu,
-    kinks=(
-      Kink(
-        "derivative_at_zero",
-        0.0,
-        _SELU_SCALE * _SELU_ALPHA,
-        lambda: (_SELU_SCALE, _SELU_SCALE * _SELU_ALPHA),
-        "scale * alpha",
-      ),
-    ),
-  ),
+  *EXPONENTIAL_LINEAR,  # ELU, CELU, SELU: a module of their own.
   Rule(
     name="log1mexp",
     value=jax.nn.log1mexp,

@@ -136,6 +136,12 @@ def constant(value, z: jax.Array) -> jax.Array:
   return jnp.asarray(value, z.dtype)
 
 
+def clipped(z: jax.Array, far: float = 1e4) -> jax.Array:
+  """z within [-far, far]: beyond 1e4, e^-|z|, sigmoid's tails and 1 - tanh^2 are exactly 0 in
+  every dtype, so a factor z there can be clipped where it meets one of them (0 * inf is NaN)."""
+  return jnp.clip(z, constant(-far, z), constant(far, z))
+
+
 def same_rank(parameter: jax.Array, z: jax.Array) -> jax.Array:
   """``parameter`` with leading axes of size 1 up to z's rank: broadcast by XLA, not stored."""
   return jnp.reshape(parameter, (1,) * (z.ndim - parameter.ndim) + parameter.shape)

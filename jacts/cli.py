@@ -17,7 +17,6 @@ compilation that is most of a one-shot run; ``--no-cache`` or ``JACTS_NO_CACHE=1
 
 import argparse
 import functools
-import math
 import os
 import pathlib
 import sys
@@ -25,9 +24,20 @@ import warnings
 
 import numpy as np
 
+from jacts import _cli_study
 from jacts._check import check as run_check
+from jacts._cli_arguments import (
+  FIG,
+  Parser,
+  UserError,
+  figure,
+  positive_float,
+  positive_int,
+  pyplot_or_error,
+  seed,
+  writable,
+)
 from jacts._csv import read_points
-from jacts._validation import RANDOMSTATE_SEEDS
 from jacts.models import ACTIVATIONS
 
 DATASETS = {
@@ -37,16 +47,6 @@ DATASETS = {
   "blobs": "blobs",
   "quantiles": "gaussian_quantiles",
 }
-_FIG = " (no suffix: .png is added; any suffix matplotlib writes, such as .pdf or .svg)"
-
-
-class UserError(Exception):
-  """A mistake in what the user asked for; reported as one line."""
-
-
-class _Parser(argparse.ArgumentParser):
-  def error(self, message):  # One line, not argparse's usage block.
-    self.exit(2, f"jacts: error: {message} (see `{self.prog} --help`)\n")
 
 
 def main(argv=None) -> int:
@@ -100,10 +100,10 @@ _DESCRIPTION = __doc__.splitlines()[0].replace("``", "")
 def _build_parser() -> argparse.ArgumentParser:
   from jacts import __version__
 
-  parser = _Parser(prog="jacts", description=_DESCRIPTION)
+  parser = Parser(prog="jacts", description=_DESCRIPTION)
   parser.add_argument("--version", action="version", version=f"jacts {__version__}")
-  commands = parser.add_subparsers(dest="command", parser_class=_Parser)
-  caching = _Parser(add_help=False)
+  commands = parser.add_subparsers(dest="command", parser_class=Parser)
+  caching = Parser(add_help=False)
   caching.add_argument(
     "--no-cache",
     action="store_true",
@@ -114,12 +114,12 @@ def _build_parser() -> argparse.ArgumentParser:
 
   train = add_command("train", help="train the lecture's shallow network")
   train.add_argument("--dataset", choices=list(DATASETS), default="flower")
-  train.add_argument("--hidden", type=_positive_int, default=4, help="hidden units (default 4)")
+  train.add_argument("--hidden", type=positive_int, default=4, help="hidden units (default 4)")
   train.add_argument("--activation", choices=list(ACTIVATIONS), default="tanh")
   train.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd")
-  train.add_argument("--lr", type=_positive_float, default=1.2, help="learning rate (1.2)")
-  train.add_argument("--steps", type=_positive_int, default=10_000)
-  train.add_argument("--log-every", type=_positive_int, default=1000)
+  train.add_argument("--lr", type=positive_float, default=1.2, help="learning rate (1.2)")
+  train.add_argument("--steps", type=positive_int, default=10_000)
+  train.add_argument("--log-every", type=positive_int, default=1000)
   train.add_argument(
     "--init",
     choices=("lecture", "random"),
@@ -128,14 +128,14 @@ def _build_parser() -> argparse.ArgumentParser:
   )
   train.add_argument(
     "--seed",
-    type=_seed,
+    type=seed,
     help="initialization seed, an integer in [0, 2**32 - 1] as NumPy's RandomState takes "
     "(lecture: default 2; random: jax.random.key, default 0)",
   )
   train.add_argument("--dtype", choices=("float64", "float32"), default="float64")
   train.add_argument("--save", metavar="MODEL.npz", help="save the trained model")
-  train.add_argument("--plot", metavar="BOUNDARY.png", help="save the decision boundary" + _FIG)
-  train.add_argument("--plot-costs", metavar="COSTS.png", help="save the cost curve" + _FIG)
+  train.add_argument("--plot", metavar="BOUNDARY.png", help="save the decision boundary" + FIG)
+  train.add_argument("--plot-costs", metavar="COSTS.png", help="save the cost curve" + FIG)
   train.add_argument("--no-progress", action="store_true", help="no progress bar (none on a pipe)")
   train.set_defaults(run=_train)
 
@@ -143,7 +143,7 @@ def _build_parser() -> argparse.ArgumentParser:
   check.set_defaults(run=lambda args: run_check())
 
   plot = add_command("plot", help="draw g(z) and g'(z) of every activation")
-  plot.add_argument("out", metavar="OUT.png", help="the figure" + _FIG)
+  plot.add_argument("out", metavar="OUT.png", help="the figure" + FIG)
   plot.set_defaults(run=_plot)
 
   predict = add_command("predict", help="predict labels with a saved model")
@@ -151,132 +151,17 @@ def _build_parser() -> argparse.ArgumentParser:
   predict.add_argument("--input", required=True, metavar="POINTS.csv", help="one point per row")
   predict.set_defaults(run=_predict)
 
-  study = commands.add_parser("study", help="measure when a convention of jacts matters")
-  studies = study.add_subparsers(dest="study", required=True, parser_class=_Parser)
-  relu0 = studies.add_parser(
-    "relu0",
-    parents=[caching],
-    help="when ReLU'(0) = 0 or 1 changes backprop and training, per precision",
-  )
-  relu0.add_argument(
-    "--dataset",
-    choices=("digits", *DATASETS),
-    default="digits",
-    help="digits (default): scikit-learn's 8x8 digits, the study extra",
-  )
-  relu0.add_argument(
-    "--draws",
-    type=_positive_int,
-    default=100,
-    help="random initializations per configuration (default 100)",
-  )
-  relu0.add_argument(
-    "--widths",
-    type=_widths,
-    default=(16, 64, 256, 1024),
-    help="hidden widths, comma-separated (default 16,64,256,1024)",
-  )
-  relu0.add_argument("--depth", type=_positive_int, default=3, help="hidden layers (default 3)")
-  relu0.add_argument("--batch-size", type=_positive_int, default=128, help="default 128")
-  relu0.add_argument(
-    "--dtypes",
-    type=_dtypes,
-    default=_STUDY_DTYPES,
-    help=f"comma-separated among {','.join(_STUDY_DTYPES)} (all)",
-  )
-  relu0.add_argument("--seed", type=_seed, default=0, help="data split, draws and batches (0)")
-  relu0.add_argument(
-    "--steps",
-    type=_positive_int,
-    default=1000,
-    help="SGD steps of the training runs (default 1000)",
-  )
-  relu0.add_argument("--lr", type=_positive_float, default=0.1, help="SGD step size (0.1)")
-  relu0.add_argument(
-    "--train-width",
-    type=_positive_int,
-    default=64,
-    help="hidden width of the training runs (default 64)",
-  )
-  relu0.add_argument("--json", metavar="OUT.json", help="write every measurement as JSON")
-  relu0.add_argument("--plot", metavar="OUT.png", help="save the figure" + _FIG)
-  relu0.add_argument("--no-progress", action="store_true", help="no progress bar (none on a pipe)")
-  relu0.set_defaults(run=_study_relu0)
+  # The study's run reads _progress at call time, so that tests may replace it.
+  run_relu0 = lambda args: _cli_study.run_relu0(args, _progress, DATASETS)  # noqa: E731
+  _cli_study.add_study_command(commands, caching, DATASETS, run_relu0)
+
   return parser
-
-
-def _argument(convert, expected: str, accept):
-  """An argparse type: ``convert(text)``, refused unless ``accept`` holds for the value."""
-
-  def parse(text: str):
-    try:
-      value = convert(text)
-    except ValueError:
-      value = None
-    if value is None or not accept(value):
-      raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
-    return value
-
-  return parse
-
-
-_positive_int = _argument(int, "a positive integer", lambda v: v > 0)
-_positive_float = _argument(float, "a positive number", lambda v: v > 0 and math.isfinite(v))
-# NumPy's RandomState (the lecture init) takes exactly these; jax.random.key takes them too.
-_seed = _argument(int, "an integer in [0, 2**32 - 1]", lambda v: v in RANDOMSTATE_SEEDS)
-
-
-_STUDY_DTYPES = ("bfloat16", "float16", "float32", "float64")
-
-
-def _comma_list(convert, expected: str, accept):
-  """An argparse type for ``a,b,c``: each item converted and accepted, else one line naming it."""
-  item = _argument(convert, expected, accept)
-
-  def parse(text: str):
-    items = tuple(item(part.strip()) for part in text.split(","))
-    if len(set(items)) < len(items):
-      raise argparse.ArgumentTypeError(f"expected no repeated values, got {text!r}")
-    return items
-
-  return parse
-
-
-_widths = _comma_list(int, "widths that are positive integers", lambda v: v > 0)
-_dtypes = _comma_list(str, f"dtypes among {', '.join(_STUDY_DTYPES)}", _STUDY_DTYPES.__contains__)
-
-
-def _writable(text: str) -> pathlib.Path:
-  """``text`` as the path of a file to write; refused if it is a folder or its folder is missing."""
-  path = pathlib.Path(text)
-  if text.endswith(("/", os.sep)) or path.is_dir():
-    raise UserError(f"cannot write {text!r}: it names a folder, not a file")
-  if not path.parent.is_dir():
-    raise UserError(f"cannot write {path}: folder {path.parent} does not exist")
-  return path
-
-
-def _figure(text: str) -> pathlib.Path:
-  """The file a figure named ``text`` goes to: ``.png`` added to a name without a suffix (so that
-  the name reported is the file written), refused if matplotlib cannot write its suffix."""
-  path = _writable(text)
-  if not os.path.splitext(path.name)[1]:  # As matplotlib splits: "fig." has the suffix ".".
-    path = _writable(f"{path}.png")
-  _pyplot()  # Fails here, before any work, if matplotlib is missing.
-  from matplotlib.backend_bases import FigureCanvasBase
-
-  formats = sorted(FigureCanvasBase.get_supported_filetypes())
-  suffix = os.path.splitext(path.name)[1]
-  if suffix[1:].lower() not in formats:
-    known = ", ".join(f".{name}" for name in formats)
-    raise UserError(f"cannot write {path}: matplotlib cannot write {suffix!r} files; use {known}")
-  return path
 
 
 def _outputs(args) -> tuple:
   """Train's (--save, --plot, --plot-costs) targets, each checked before training, or None."""
-  save = _writable(args.save) if args.save else None
-  plot, costs = (_figure(text) if text else None for text in (args.plot, args.plot_costs))
+  save = writable(args.save) if args.save else None
+  plot, costs = (figure(text) if text else None for text in (args.plot, args.plot_costs))
   paths = [path.resolve() for path in (save, plot, costs) if path]
   if len(set(paths)) < len(paths):  # The second write would replace the first.
     raise UserError("--save, --plot and --plot-costs must name different files")
@@ -368,7 +253,7 @@ def _write(args, outputs, model, costs, accuracy, X, Y) -> None:
   if plot:
     from jacts.plotting import decision_boundary
 
-    fig, ax = _pyplot().subplots(figsize=(6, 5), layout="constrained")
+    fig, ax = pyplot_or_error().subplots(figsize=(6, 5), layout="constrained")
     title = f"{args.hidden} {args.activation} units on {args.dataset}: {accuracy:.2f} %"
     activation = model.activation_function()
     predict = lambda points: shallow.predict(model.params, points, activation=activation)  # noqa: E731
@@ -376,7 +261,7 @@ def _write(args, outputs, model, costs, accuracy, X, Y) -> None:
     fig.savefig(plot, dpi=110)
     print(f"Decision boundary saved to {plot}")
   if plot_costs:
-    fig, ax = _pyplot().subplots(figsize=(6, 4), layout="constrained")
+    fig, ax = pyplot_or_error().subplots(figsize=(6, 4), layout="constrained")
     ax.plot(np.arange(len(costs)) * args.log_every, costs, marker="o")
     ax.set_xlabel("iteration")
     ax.set_ylabel("cost J")
@@ -411,65 +296,13 @@ class _Silent:
     del count
 
 
-def _pyplot():
-  try:
-    from jacts.plotting import pyplot
-
-    return pyplot()
-  except ImportError as error:
-    raise UserError(str(error)) from None
-
-
 def _plot(args) -> int:
-  out = _figure(args.out)
-  _pyplot()  # A one-line error, not an ImportError, when matplotlib is missing.
+  out = figure(args.out)
+  pyplot_or_error()  # A one-line error, not an ImportError, when matplotlib is missing.
   from jacts.plotting import activations
 
   activations().savefig(out, dpi=100)
   print(f"Activations and their derivatives saved to {out}")
-  return 0
-
-
-def _study_relu0(args) -> int:
-  """Runs the ReLU'(0) study, prints its tables, then writes the JSON and the figure asked for."""
-  json_path = _writable(args.json) if args.json else None
-  plot = _figure(args.plot) if args.plot else None  # Before any work, as train's outputs.
-  if json_path and plot and json_path.resolve() == plot.resolve():
-    raise UserError("--json and --plot must name different files")
-  if args.dataset == "digits":
-    try:
-      import sklearn  # noqa: F401
-    except ImportError:
-      raise UserError(
-        'the digits data set needs scikit-learn: pip install "jacts[study]" (or scikit-learn), '
-        "or choose a --dataset among " + ", ".join(DATASETS)
-      ) from None
-  import time
-
-  from jacts import study
-
-  programs = len(args.dtypes) * (len(args.widths) + 1)
-  print(
-    f"ReLU'(0) on {args.dataset}: {args.draws} draws per configuration, depth {args.depth}, "
-    f"batch {args.batch_size}, widths {','.join(map(str, args.widths))}, "
-    f"{','.join(args.dtypes)}; training {args.steps} SGD steps at width {args.train_width}"
-  )
-  start = time.perf_counter()
-  with _progress(programs, disable=args.no_progress) as bar:
-    report = study.relu0(
-      args.dataset, draws=args.draws, widths=args.widths, depth=args.depth,
-      batch_size=args.batch_size, dtypes=args.dtypes, seed=args.seed, steps=args.steps,
-      learning_rate=args.lr, train_width=args.train_width,
-      progress=lambda description: bar.update(1),
-    )  # fmt: skip
-  print(study.table(report))
-  print(f"Measured in {time.perf_counter() - start:.1f} s")
-  if json_path:
-    json_path.write_text(report.to_json() + "\n")
-    print(f"Measurements saved to {json_path}")
-  if plot:
-    study.figure(report).savefig(plot, dpi=110)
-    print(f"Figure saved to {plot}")
   return 0
 
 

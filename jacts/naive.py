@@ -21,7 +21,13 @@ from jacts._rules import RULES
 # The names below are made at run time from the table; type checkers read them here (one per
 # rule: keep it in step with RULES).
 if TYPE_CHECKING:
-  from jacts import _formulas_lecture, _formulas_piecewise, _formulas_smooth, _formulas_vector
+  from jacts import (
+    _formulas_exponential,
+    _formulas_lecture,
+    _formulas_piecewise,
+    _formulas_smooth,
+    _formulas_vector,
+  )
 
   sigmoid = _formulas_lecture._naive_sigmoid
   tanh = _formulas_lecture._naive_tanh
@@ -40,9 +46,9 @@ if TYPE_CHECKING:
   soft_sign = _formulas_smooth._naive_soft_sign
   squareplus = _formulas_smooth._naive_squareplus
   sparse_plus = _formulas_smooth._naive_sparse_plus
-  elu = _formulas_smooth._naive_elu
-  celu = _formulas_smooth._naive_celu
-  selu = _formulas_smooth._naive_selu
+  elu = _formulas_exponential._naive_elu
+  celu = _formulas_exponential._naive_celu
+  selu = _formulas_exponential._naive_selu
   log1mexp = _formulas_smooth._naive_log1mexp
   identity = _formulas_smooth._naive_identity
   glu = _formulas_vector._naive_glu
