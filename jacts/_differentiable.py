@@ -132,7 +132,10 @@ def custom_vjp_from_rule(rule: Rule) -> Callable:
   def _fwd(static, z, traced, arrays):
     params, options = merge(rule, static, z, traced, arrays)
     a = rule.value(z, *params, *options)
-    return a, (a if reads_output(static, traced) else z, traced, arrays)
+    if not reads_output(static, traced):
+      return a, (z, traced, arrays)
+    a = pinned(a) if rule.cheap_value else a
+    return a, (a, traced, arrays)
 
   def _bwd(static, residuals, g):
     residual, traced, arrays = residuals
@@ -151,6 +154,20 @@ def custom_vjp_from_rule(rule: Rule) -> Callable:
 
   f.defvjp(_fwd, _bwd)
   return f
+
+
+def pinned(a: jax.Array) -> jax.Array:
+  """``a`` itself, written so that XLA keeps it for the backward pass.
+
+  XLA's fusion copies cheap elementwise producers (a clamp, a max) into each consumer, so the
+  backward pass would recompute a from z, and z would stay alive beside a: twice the memory of
+  ``jacts.tanh``, whose tanh XLA will not recompute. Division is an operation XLA's CPU fusion
+  will not duplicate either, and a / 1 = a exactly. The 1 is computed, 1 + 0·clip(a, -1, 1), so
+  that the simplifier cannot fold it: it is 1 for every a but NaN, and NaN / NaN is NaN. (A
+  subnormal a flushes to 0 where the arithmetic flushes them, as on XLA's CPU; so did the clamp
+  that produced it.)
+  """
+  return a / (1 + 0 * jnp.clip(a, -1, 1))
 
 
 def _sum_to_shape(x: jax.Array, shape: tuple) -> jax.Array:

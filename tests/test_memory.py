@@ -1,0 +1,102 @@
+"""What the backward pass keeps survives XLA's compiler: compiled temporary memory.
+
+The residual a jacts' VJP keeps (tested in test_jax_nn_activations.py) only saves memory if the
+compiled program keeps it too: XLA may recompute a from z inside the backward pass, and then keep
+z as well. These tests compile ``value_and_grad`` of a small MLP, the benchmark's deep-network
+case scaled down, and compare ``memory_analysis().temp_size_in_bytes``.
+"""
+
+import functools
+import itertools
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from cases import FLOAT_DTYPES, JAX_NN
+
+import jacts
+from jacts._differentiable import pinned
+from jacts._rules import RULES
+
+pytestmark = pytest.mark.skipif(
+  jax.default_backend() != "cpu",
+  reason="XLA's fusion, and so which tensors the backward pass keeps, is measured on the CPU.",
+)
+
+# Batch and width differ, so that a kept activation cannot hide in a weight gradient's buffer.
+SIZES = [48] + [96] * 4 + [10]
+BATCH = 256
+
+
+def _temporary_bytes(activation) -> int:
+  params = [(jnp.zeros((a, b)), jnp.zeros(b)) for a, b in itertools.pairwise(SIZES)]
+  X = jnp.zeros((BATCH, SIZES[0]))
+
+  def loss(params, X):
+    h = X
+    for W, b in params[:-1]:
+      h = activation(h @ W + b[None, :])
+    W, b = params[-1]
+    return jnp.mean((h @ W + b[None, :]) ** 2)
+
+  compiled = jax.jit(jax.value_and_grad(loss)).lower(params, X).compile()
+  return compiled.memory_analysis().temp_size_in_bytes
+
+
+@functools.cache
+def _tanh_bytes() -> int:
+  return _temporary_bytes(jacts.tanh)
+
+
+def _uses_output_by_default(name: str) -> bool:
+  rule = RULES[name]
+  return rule.uses_output(
+    tuple(p.default for p in rule.parameters), tuple(k.default for k in rule.kinks)
+  )
+
+
+FROM_OUTPUT = [p for p in JAX_NN if _uses_output_by_default(p.id)] + [
+  pytest.param(
+    functools.partial(jacts.hard_tanh, derivative_at_minus_one=0.0, derivative_at_one=0.0),
+    None,
+    id="hard_tanh-0-at-both",
+  ),
+  pytest.param(
+    functools.partial(jacts.sparse_sigmoid, derivative_at_minus_one=0.0, derivative_at_one=0.0),
+    None,
+    id="sparse_sigmoid-0-at-both",
+  ),
+]
+
+
+def test_tanh_keeps_one_tensor_per_hidden_layer_which_relu_with_z_exceeds():
+  # The yardstick: tanh keeps a alone, one batch x width tensor per hidden layer; relu, which
+  # needs z for g'(0) = 1, keeps more.
+  assert _tanh_bytes() < _temporary_bytes(jacts.relu)
+
+
+@pytest.mark.parametrize(("activation", "jax_nn"), FROM_OUTPUT)
+def test_where_a_determines_g_prime_the_compiled_step_needs_no_more_than_tanh(activation, jax_nn):
+  del jax_nn
+  assert _temporary_bytes(activation) <= _tanh_bytes()
+
+
+@pytest.mark.parametrize(("activation", "jax_nn"), JAX_NN)
+def test_the_compiled_step_needs_no_more_than_with_jax_nn(activation, jax_nn):
+  assert _temporary_bytes(activation) <= _temporary_bytes(jax_nn)
+
+
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+def test_pinning_the_output_for_the_backward_pass_leaves_its_value_as_it_is(dtype, x64):
+  # Every value but the subnormals, which a platform that flushes them (XLA's CPU) has already
+  # flushed in the clamp that produced a.
+  finfo = jnp.finfo(dtype)
+  a = jnp.array(
+    [0.0, -0.0, finfo.tiny, 1 / 6, -2.5, 6.0, finfo.max, -finfo.max, np.inf, -np.inf, np.nan],
+    dtype,
+  )
+  kept = jax.jit(pinned)(a)
+  assert kept.dtype == a.dtype
+  np.testing.assert_array_equal(kept.astype(jnp.float64), a.astype(jnp.float64))  # NaN: NaN
+  np.testing.assert_array_equal(jnp.signbit(kept), jnp.signbit(a))
