@@ -332,8 +332,11 @@ def _train_steps(
     params, opt_state, J = update(params, opt_state, data)
     return (params, opt_state), J
 
+  def cost(state):
+    return _lecture.cost(state[0], data, activation)
+
   (params, opt_state), costs = training_loop(step, (params, opt_state), steps, log_every,
-                                             unroll=UNROLL)  # fmt: skip
+                                             unroll=UNROLL, measure=cost)  # fmt: skip
   return params, opt_state, costs, divergence_report(params, costs)
 
 
@@ -353,8 +356,13 @@ def _fit_groups(groups, X, Y, *, optimizer, steps, activation, log_every, gradie
     updated = [batched_update(params, opt_state, data) for params, opt_state in state]
     return tuple((p, s) for p, s, _ in updated), tuple(J for _, _, J in updated)
 
+  batched_cost = jax.vmap(_lecture.cost, in_axes=(0, None, None))
+
+  def costs_of(state):
+    return tuple(batched_cost(params, data, activation) for params, _ in state)
+
   state = tuple((params, jax.vmap(optimizer.init)(params)) for params in groups)
-  state, costs = training_loop(step, state, steps, log_every, unroll=1)
+  state, costs = training_loop(step, state, steps, log_every, unroll=1, measure=costs_of)
   trained = tuple(params for params, _ in state)
   reports = tuple(
     jax.vmap(divergence_report, in_axes=(0, 1))(params, logged)

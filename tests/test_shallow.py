@@ -293,11 +293,12 @@ def test_cost_under_scan_accumulates_like_a_loop():
 
 
 # How far fit_many's parameters may be from fit's (relative, float64, 500 Adam steps). The two
-# sum in different orders (batched kernels against one network's), which depends on the XLA that
-# jaxlib ships: the worst element is 7.5e-9 from jax 0.10.1 on, 2.3e-8 with 0.9.2 (pyproject's
-# lower bound) and 0.10.0, while the costs agree to 1e-14 on all of them. No published
-# number is involved: this is fit_many against fit, not against the course.
-FIT_MANY_RTOL = 1e-8 if jax.__version_info__ >= (0, 10, 1) else 5e-8
+# sum in different orders (batched kernels against one network's), and these 500 steps amplify
+# a last-bit difference: moving one initial weight of the n_h = 4, seed 1 network by one ulp
+# moves fit's own result by 1.0e-7. So no bound below that can hold for every rounding order;
+# measured: 6.4e-8 with jax 0.10.2. The costs agree to 1e-12 all the same. No published number
+# is involved: this is fit_many against fit, not against the course.
+FIT_MANY_RTOL = 2e-7
 
 
 def test_fit_many_trains_each_network_as_fit_would_alone(x64, optax_promotion):
@@ -315,6 +316,23 @@ def test_fit_many_trains_each_network_as_fit_would_alone(x64, optax_promotion):
     for got, want in zip(trained[i], alone, strict=True):
       assert got.shape == want.shape
       np.testing.assert_allclose(got, want, rtol=FIT_MANY_RTOL, atol=1e-12)
+
+
+def test_one_ulp_of_an_initial_weight_moves_those_500_steps_by_about_fit_many_rtol(
+  x64, optax_promotion
+):
+  # Why FIT_MANY_RTOL is not tighter: the computation is that sensitive to its last bits.
+  params = shallow.init_params(jax.random.key(1), 2, 4, 1)
+  nudged = params._replace(W1=jnp.nextafter(params.W1, jnp.inf))
+  optimizer = optax.adam(0.02)
+  trained, nudged_trained = (
+    shallow.fit(p, X, Y, optimizer=optimizer, steps=500, log_every=100)[0] for p in (params, nudged)
+  )
+  moved = max(
+    float(jnp.max(jnp.abs(a - b) / jnp.abs(b)))
+    for a, b in zip(trained, nudged_trained, strict=True)
+  )
+  assert FIT_MANY_RTOL / 10 < moved < FIT_MANY_RTOL
 
 
 def test_fit_many_reproduces_the_courses_hidden_layer_table(x64):
