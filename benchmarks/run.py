@@ -357,7 +357,9 @@ def activations(report: Report, quick: bool) -> None:
   key_z, key_g = jax.random.split(jax.random.key(1))
   # Rows of 64 for GLU and the softmaxes, which act along the last axis.
   z = 4 * jax.random.normal(key_z, (size // 64, 64), jnp.float32)
-  repeats = 1 if quick else 7
+  # 7 rounds left 10 % between untouched activations from one run to the next on this shared
+  # machine; 15 bring it to about 5 %.
+  repeats = 1 if quick else 15
   for name, functions in REFERENCES.items():
     labels = ("jacts", "jax.nn", "naive")
     cotangent = jax.random.normal(key_g, jax.eval_shape(functions[0], z).shape, jnp.float32)
@@ -434,6 +436,7 @@ def deep_memory(report: Report, quick: bool) -> None:
 
   mib = 2**20
   tanh_bytes = temp_bytes(jacts.tanh)
+  pinned_output = []
   for name, rule in RULES.items():
     if not rule.elementwise:
       continue
@@ -447,6 +450,23 @@ def deep_memory(report: Report, quick: bool) -> None:
     if from_output:  # a determines g': no more than tanh, which keeps a alone.
       report.add(section, f"{name}: jacts.tanh / jacts", tanh_bytes / mib, "MiB",
                  tanh_bytes / jacts_bytes, ">= 1 (a alone)", tanh_bytes >= jacts_bytes)  # fmt: skip
+      if rule.pin_output:
+        pinned_output.append(name)
+
+  # Where the kept a is pinned (Rule.pin_output), a division per element buys the memory: what
+  # that costs in the step itself, which the activations' standalone rows cannot tell.
+  section = "Step time of value_and_grad of that MLP, where the kept a is pinned"
+  runs = {}
+  for name in pinned_output:
+    ours, jax_nn, _ = REFERENCES[name]
+    for label, f in ((f"{name}: jacts", ours), (f"{name}: jax.nn", jax_nn)):
+      step = jax.jit(jax.value_and_grad(mlp_loss), static_argnums=2)
+      runs[label] = blocking(step, params, X, f)
+  times = interleaved_medians(runs, rounds=1 if quick else 5, per_round=2)
+  for name in pinned_output:
+    ours, theirs = times[f"{name}: jacts"], times[f"{name}: jax.nn"]
+    report.add(section, f"{name}: step time, jacts", ours * 1e3, "ms")
+    report.add(section, f"{name}: step time, jax.nn / jacts", theirs * 1e3, "ms", theirs / ours)
 
 
 def hessian_vector_products(report: Report, quick: bool) -> None:

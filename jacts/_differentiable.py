@@ -134,7 +134,8 @@ def custom_vjp_from_rule(rule: Rule) -> Callable:
     a = rule.value(z, *params, *options)
     if not reads_output(static, traced):
       return a, (z, traced, arrays)
-    a = pinned(a) if rule.cheap_value else a
+    # The output too, not only the residual: the next layer must read the buffer that is kept.
+    a = pinned(a) if rule.pin_output else a
     return a, (a, traced, arrays)
 
   def _bwd(static, residuals, g):
@@ -159,13 +160,13 @@ def custom_vjp_from_rule(rule: Rule) -> Callable:
 def pinned(a: jax.Array) -> jax.Array:
   """``a`` itself, written so that XLA keeps it for the backward pass.
 
-  XLA's fusion copies cheap elementwise producers (a clamp, a max) into each consumer, so the
+  XLA's CPU fusion copies cheap elementwise producers (a clamp, a max) into each consumer, so the
   backward pass would recompute a from z, and z would stay alive beside a: twice the memory of
-  ``jacts.tanh``, whose tanh XLA will not recompute. Division is an operation XLA's CPU fusion
-  will not duplicate either, and a / 1 = a exactly. The 1 is computed, 1 + 0·clip(a, -1, 1), so
-  that the simplifier cannot fold it: it is 1 for every a but NaN, and NaN / NaN is NaN. (A
-  subnormal a flushes to 0 where the arithmetic flushes them, as on XLA's CPU; so did the clamp
-  that produced it.)
+  ``jacts.tanh``, whose tanh it will not recompute. Nor will it copy a floating division, and
+  a / 1 = a exactly. The 1 is computed, 1 + 0·clip(a, -1, 1), so that the simplifier cannot fold
+  it: it is 1 for every a but NaN, and NaN / NaN is NaN. (A subnormal a flushes to 0 where the
+  arithmetic flushes them, as on XLA's CPU; so did the clamp that produced it.) Measured on the
+  CPU; GPU compilers fuse by other rules, and there the division only costs its time.
   """
   return a / (1 + 0 * jnp.clip(a, -1, 1))
 

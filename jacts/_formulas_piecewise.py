@@ -117,7 +117,7 @@ PIECEWISE: tuple[Rule, ...] = (
       ("derivative_at_zero", "derivative_at_six"), (0, 6), (0, 0), ((0, 1), (1, 0)), ("0", "0")
     ),
     output_determines=_zero_at_both,
-    cheap_value=True,
+    pin_output=True,
   ),
   Rule(
     name="hard_sigmoid",
@@ -133,7 +133,7 @@ PIECEWISE: tuple[Rule, ...] = (
       ("0", "0"),
     ),
     output_determines=_zero_at_both,
-    cheap_value=True,
+    pin_output=True,
   ),
   Rule(
     name="hard_silu",
@@ -163,7 +163,7 @@ PIECEWISE: tuple[Rule, ...] = (
       ("0", "0"),
     ),
     output_determines=_zero_at_both,
-    cheap_value=True,
+    pin_output=True,
   ),
   Rule(
     name="sparse_sigmoid",
@@ -180,6 +180,6 @@ PIECEWISE: tuple[Rule, ...] = (
       ("none", "none"),  # Not in PyTorch.
     ),
     output_determines=_zero_at_both,
-    cheap_value=True,
+    pin_output=True,
   ),
 )

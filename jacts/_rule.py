@@ -81,9 +81,9 @@ class Rule(NamedTuple):
   vector_jacobian: Callable[..., jax.Array] | None = None
   jacobian_vector: Callable[..., jax.Array] | None = None
   keeps_output: bool = False  # What vector_jacobian reads: a (True) or z.
-  # g is comparisons and linear pieces (relu6's clamp), which XLA would recompute from z inside
-  # the backward pass: the kept a is then pinned (see _differentiable.pinned).
-  cheap_value: bool = False
+  # Whether the kept a is pinned (see _differentiable.pinned): where g is comparisons and linear
+  # pieces (relu6's clamp), which XLA would otherwise recompute from z inside the backward pass.
+  pin_output: bool = False
   # Where g is real (log1mexp: z > 0); tests, checks and plots sample inside it.
   domain: tuple[float, float] = (-math.inf, math.inf)
 

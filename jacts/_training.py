@@ -333,7 +333,8 @@ def _train_steps(
     return (params, opt_state), J
 
   def cost(state):
-    return _lecture.cost(state[0], data, activation)
+    params, _ = state
+    return _lecture.cost(params, data, activation)
 
   (params, opt_state), costs = training_loop(step, (params, opt_state), steps, log_every,
                                              unroll=UNROLL, measure=cost)  # fmt: skip
@@ -358,11 +359,11 @@ def _fit_groups(groups, X, Y, *, optimizer, steps, activation, log_every, gradie
 
   batched_cost = jax.vmap(_lecture.cost, in_axes=(0, None, None))
 
-  def costs_of(state):
+  def cost(state):
     return tuple(batched_cost(params, data, activation) for params, _ in state)
 
   state = tuple((params, jax.vmap(optimizer.init)(params)) for params in groups)
-  state, costs = training_loop(step, state, steps, log_every, unroll=1, measure=costs_of)
+  state, costs = training_loop(step, state, steps, log_every, unroll=1, measure=cost)
   trained = tuple(params for params, _ in state)
   reports = tuple(
     jax.vmap(divergence_report, in_axes=(0, 1))(params, logged)

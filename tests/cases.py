@@ -21,6 +21,14 @@ ACTIVATIONS = [
 
 ACTIVATION_FUNCTIONS = [pytest.param(p.values[0], id=p.id) for p in ACTIVATIONS]
 
+
+def uses_output_by_default(name: str) -> bool:
+  """Whether ``name``'s backward pass keeps a = g(z) rather than z, with its default arguments."""
+  rule = RULES[name]
+  numbers = tuple(p.default for p in rule.parameters)
+  return rule.uses_output(numbers, tuple(k.default for k in rule.kinks))
+
+
 # (jacts activation, jax.nn's function of the same name), one per elementwise rule.
 JAX_NN = [pytest.param(p.values[0], getattr(jax.nn, p.id), id=p.id) for p in ACTIVATIONS]
 

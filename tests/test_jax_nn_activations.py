@@ -13,7 +13,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from cases import gradient_tolerance, in_domain, off_kinks
+from cases import gradient_tolerance, in_domain, off_kinks, uses_output_by_default
 from jax.test_util import check_grads
 
 import jacts
@@ -539,14 +539,8 @@ def _saved_residuals(f, z):
   return saved_residuals(f, z)
 
 
-def _uses_output_by_default(name):
-  rule = RULES[name]
-  numbers = tuple(p.default for p in rule.parameters)
-  return rule.uses_output(numbers, tuple(k.default for k in rule.kinks))
-
-
 def test_the_activations_that_keep_their_output_by_default():
-  keep_output = {name for name in ELEMENTWISE if _uses_output_by_default(name)}
+  keep_output = {name for name in ELEMENTWISE if uses_output_by_default(name)}
   assert keep_output == {
     "relu6",
     "hard_sigmoid",
@@ -583,7 +577,7 @@ def test_backward_pass_keeps_the_output_alone_or_else_the_input(name):
   f = getattr(jacts, name)
   z = in_domain(f, Z)
   a = f(z)
-  if _uses_output_by_default(name):
+  if uses_output_by_default(name):
     _assert_keeps_only(f, z, a)
   else:
     _assert_keeps_only(f, z, z)

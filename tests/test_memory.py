@@ -13,11 +13,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from cases import FLOAT_DTYPES, JAX_NN
+from cases import FLOAT_DTYPES, JAX_NN, uses_output_by_default
 
 import jacts
 from jacts._differentiable import pinned
-from jacts._rules import RULES
 
 pytestmark = pytest.mark.skipif(
   jax.default_backend() != "cpu",
@@ -49,24 +48,13 @@ def _tanh_bytes() -> int:
   return _temporary_bytes(jacts.tanh)
 
 
-def _uses_output_by_default(name: str) -> bool:
-  rule = RULES[name]
-  return rule.uses_output(
-    tuple(p.default for p in rule.parameters), tuple(k.default for k in rule.kinks)
+FROM_OUTPUT = [pytest.param(p.values[0], id=p.id) for p in JAX_NN if uses_output_by_default(p.id)]
+FROM_OUTPUT += [
+  pytest.param(
+    functools.partial(getattr(jacts, name), derivative_at_minus_one=0.0, derivative_at_one=0.0),
+    id=f"{name}-0-at-both",
   )
-
-
-FROM_OUTPUT = [p for p in JAX_NN if _uses_output_by_default(p.id)] + [
-  pytest.param(
-    functools.partial(jacts.hard_tanh, derivative_at_minus_one=0.0, derivative_at_one=0.0),
-    None,
-    id="hard_tanh-0-at-both",
-  ),
-  pytest.param(
-    functools.partial(jacts.sparse_sigmoid, derivative_at_minus_one=0.0, derivative_at_one=0.0),
-    None,
-    id="sparse_sigmoid-0-at-both",
-  ),
+  for name in ("hard_tanh", "sparse_sigmoid")
 ]
 
 
@@ -76,9 +64,8 @@ def test_tanh_keeps_one_tensor_per_hidden_layer_which_relu_with_z_exceeds():
   assert _tanh_bytes() < _temporary_bytes(jacts.relu)
 
 
-@pytest.mark.parametrize(("activation", "jax_nn"), FROM_OUTPUT)
-def test_where_a_determines_g_prime_the_compiled_step_needs_no_more_than_tanh(activation, jax_nn):
-  del jax_nn
+@pytest.mark.parametrize("activation", FROM_OUTPUT)
+def test_where_a_determines_g_prime_the_compiled_step_needs_no_more_than_tanh(activation):
   assert _temporary_bytes(activation) <= _tanh_bytes()
 
 
@@ -100,3 +87,14 @@ def test_pinning_the_output_for_the_backward_pass_leaves_its_value_as_it_is(dtyp
   assert kept.dtype == a.dtype
   np.testing.assert_array_equal(kept.astype(jnp.float64), a.astype(jnp.float64))  # NaN: NaN
   np.testing.assert_array_equal(jnp.signbit(kept), jnp.signbit(a))
+
+
+@pytest.mark.parametrize(
+  ("activation", "jax_nn"), [(jacts.relu6, jax.nn.relu6), (jacts.hard_sigmoid, jax.nn.hard_sigmoid)]
+)
+def test_a_pinned_output_is_jax_nns_value_through_the_vjp(activation, jax_nn):
+  z = jnp.array([-7.0, -3.0, -0.0, 0.0, 1e-3, 2.5, 3.0, 6.0, 7.0, np.inf, -np.inf, np.nan])
+  a, _ = jax.jit(lambda z: jax.vjp(activation, z))(z)
+  expected = jax_nn(z)
+  np.testing.assert_array_equal(a, expected)
+  np.testing.assert_array_equal(jnp.signbit(a), jnp.signbit(expected))

@@ -294,10 +294,10 @@ def test_cost_under_scan_accumulates_like_a_loop():
 
 # How far fit_many's parameters may be from fit's (relative, float64, 500 Adam steps). The two
 # sum in different orders (batched kernels against one network's), and these 500 steps amplify
-# a last-bit difference: moving one initial weight of the n_h = 4, seed 1 network by one ulp
-# moves fit's own result by 1.0e-7. So no bound below that can hold for every rounding order;
-# measured: 6.4e-8 with jax 0.10.2. The costs agree to 1e-12 all the same. No published number
-# is involved: this is fit_many against fit, not against the course.
+# last-bit differences: moving every entry of W1 of the n_h = 4, seed 1 network by one ulp moves
+# fit's own result by 1.1e-7 (test below). Measured between fit_many and fit: 6.4e-8 with jax
+# 0.10.2, 8.8e-8 with 0.9.2. The costs agree to 1e-12 all the same. No published number is
+# involved: this is fit_many against fit, not against the course.
 FIT_MANY_RTOL = 2e-7
 
 
@@ -311,28 +311,29 @@ def test_fit_many_trains_each_network_as_fit_would_alone(x64, optax_promotion):
   for i, params in enumerate(networks):
     alone, alone_costs = shallow.fit(params, X, Y, optimizer=optimizer, steps=500, log_every=100)
     np.testing.assert_allclose(costs[i], alone_costs, rtol=1e-12)
-    # Batched kernels round differently in the last bits, and Adam's normalization amplifies
-    # that near zero: float64 agreement to 8 digits after 500 steps, not bit identity.
+    # Batched kernels round differently in the last bits, and 500 Adam steps amplify that:
+    # float64 agreement to about 7 digits, not bit identity.
     for got, want in zip(trained[i], alone, strict=True):
       assert got.shape == want.shape
       np.testing.assert_allclose(got, want, rtol=FIT_MANY_RTOL, atol=1e-12)
 
 
-def test_one_ulp_of_an_initial_weight_moves_those_500_steps_by_about_fit_many_rtol(
+def _agree(trained, other, rtol):
+  return all(np.allclose(a, b, rtol=rtol, atol=1e-12) for a, b in zip(trained, other, strict=True))
+
+
+def test_one_ulp_on_w1_moves_500_adam_steps_by_more_than_a_tenth_of_fit_many_rtol(
   x64, optax_promotion
 ):
-  # Why FIT_MANY_RTOL is not tighter: the computation is that sensitive to its last bits.
+  # Why FIT_MANY_RTOL is not tighter: the computation itself is that sensitive to its last bits.
   params = shallow.init_params(jax.random.key(1), 2, 4, 1)
   nudged = params._replace(W1=jnp.nextafter(params.W1, jnp.inf))
   optimizer = optax.adam(0.02)
   trained, nudged_trained = (
     shallow.fit(p, X, Y, optimizer=optimizer, steps=500, log_every=100)[0] for p in (params, nudged)
   )
-  moved = max(
-    float(jnp.max(jnp.abs(a - b) / jnp.abs(b)))
-    for a, b in zip(trained, nudged_trained, strict=True)
-  )
-  assert FIT_MANY_RTOL / 10 < moved < FIT_MANY_RTOL
+  assert _agree(nudged_trained, trained, FIT_MANY_RTOL)
+  assert not _agree(nudged_trained, trained, FIT_MANY_RTOL / 10)
 
 
 def test_fit_many_reproduces_the_courses_hidden_layer_table(x64):
