@@ -21,14 +21,13 @@ _hard_sigmoid = differentiable("hard_sigmoid")
 _hard_silu = differentiable("hard_silu")
 _hard_tanh = differentiable("hard_tanh")
 _sparse_sigmoid = differentiable("sparse_sigmoid")
-_default = {name: RULES[name].default for name in RULES}
 
 
 def relu6(
   z: ArrayLike,
   *,
-  derivative_at_zero: float = _default["relu6"]("derivative_at_zero"),
-  derivative_at_six: float = _default["relu6"]("derivative_at_six"),
+  derivative_at_zero: float = RULES["relu6"].default("derivative_at_zero"),
+  derivative_at_six: float = RULES["relu6"].default("derivative_at_six"),
 ) -> jax.Array:
   r"""The rectified linear unit capped at 6.
 
@@ -53,8 +52,8 @@ def relu6(
 def hard_sigmoid(
   z: ArrayLike,
   *,
-  derivative_at_minus_three: float = _default["hard_sigmoid"]("derivative_at_minus_three"),
-  derivative_at_three: float = _default["hard_sigmoid"]("derivative_at_three"),
+  derivative_at_minus_three: float = RULES["hard_sigmoid"].default("derivative_at_minus_three"),
+  derivative_at_three: float = RULES["hard_sigmoid"].default("derivative_at_three"),
 ) -> jax.Array:
   r"""The hard sigmoid, relu6(z + 3) / 6.
 
@@ -80,8 +79,8 @@ def hard_sigmoid(
 def hard_silu(
   z: ArrayLike,
   *,
-  derivative_at_minus_three: float = _default["hard_silu"]("derivative_at_minus_three"),
-  derivative_at_three: float = _default["hard_silu"]("derivative_at_three"),
+  derivative_at_minus_three: float = RULES["hard_silu"].default("derivative_at_minus_three"),
+  derivative_at_three: float = RULES["hard_silu"].default("derivative_at_three"),
 ) -> jax.Array:
   r"""The hard SiLU (hard swish), z relu6(z + 3) / 6.
 
@@ -113,8 +112,8 @@ hard_swish = hard_silu
 def hard_tanh(
   z: ArrayLike,
   *,
-  derivative_at_minus_one: float = _default["hard_tanh"]("derivative_at_minus_one"),
-  derivative_at_one: float = _default["hard_tanh"]("derivative_at_one"),
+  derivative_at_minus_one: float = RULES["hard_tanh"].default("derivative_at_minus_one"),
+  derivative_at_one: float = RULES["hard_tanh"].default("derivative_at_one"),
 ) -> jax.Array:
   r"""The hard tanh, z clipped to [-1, 1].
 
@@ -141,8 +140,8 @@ def hard_tanh(
 def sparse_sigmoid(
   z: ArrayLike,
   *,
-  derivative_at_minus_one: float = _default["sparse_sigmoid"]("derivative_at_minus_one"),
-  derivative_at_one: float = _default["sparse_sigmoid"]("derivative_at_one"),
+  derivative_at_minus_one: float = RULES["sparse_sigmoid"].default("derivative_at_minus_one"),
+  derivative_at_one: float = RULES["sparse_sigmoid"].default("derivative_at_one"),
 ) -> jax.Array:
   r"""The sparse sigmoid, clip(z + 1, 0, 2) / 2.
 
