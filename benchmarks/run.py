@@ -453,8 +453,9 @@ def deep_memory(report: Report, quick: bool) -> None:
       if rule.pin_output:
         pinned_output.append(name)
 
-  # Where the kept a is pinned (Rule.pin_output), a division per element buys the memory: what
-  # that costs in the step itself, which the activations' standalone rows cannot tell.
+  # Where the kept a is pinned (Rule.pin_output), the backward pass reads a instead of
+  # recomputing the clamp from z: what that does to the step, which the standalone rows cannot
+  # tell.
   section = "Step time of value_and_grad of that MLP, where the kept a is pinned"
   runs = {}
   for name in pinned_output:

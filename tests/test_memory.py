@@ -76,13 +76,12 @@ def test_the_compiled_step_needs_no_more_than_with_jax_nn(activation, jax_nn):
 
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES)
 def test_pinning_the_output_for_the_backward_pass_leaves_its_value_as_it_is(dtype, x64):
-  # Every value but the subnormals, which a platform that flushes them (XLA's CPU) has already
-  # flushed in the clamp that produced a.
   finfo = jnp.finfo(dtype)
   a = jnp.array(
-    [0.0, -0.0, finfo.tiny, 1 / 6, -2.5, 6.0, finfo.max, -finfo.max, np.inf, -np.inf, np.nan],
+    [0.0, -0.0, finfo.smallest_subnormal, -finfo.smallest_subnormal, finfo.tiny, 1 / 6, -2.5, 6.0,
+     finfo.max, -finfo.max, np.inf, -np.inf, np.nan],
     dtype,
-  )
+  )  # fmt: skip
   kept = jax.jit(pinned)(a)
   assert kept.dtype == a.dtype
   np.testing.assert_array_equal(kept.astype(jnp.float64), a.astype(jnp.float64))  # NaN: NaN
