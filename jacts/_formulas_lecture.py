@@ -52,7 +52,7 @@ def _relu(z):
 
 
 def _relu_derivative(z, derivative_at_zero):
-  return _piecewise_derivative(z, jnp.zeros((), z.dtype), derivative_at_zero)
+  return _piecewise_derivative(z, jnp.zeros((), z.dtype), derivative_at_zero, 0.0)
 
 
 def _leaky_relu(z, negative_slope):
@@ -73,11 +73,20 @@ def _leaky_relu_slope_derivative(z, negative_slope):
   return jnp.where(z >= 0, jnp.zeros((), z.dtype), z)  # z < 0, and NaN for NaN.
 
 
-def _piecewise_derivative(z, below_zero, derivative_at_zero):
-  at_zero = jnp.asarray(derivative_at_zero, z.dtype)
-  # NaN compares false everywhere: it falls through to z itself, so NaN in gives NaN out.
-  at_zero_or_nan = jnp.where(z == 0, at_zero, z)
-  return jnp.where(z > 0, jnp.ones((), z.dtype), jnp.where(z < 0, below_zero, at_zero_or_nan))
+def _piecewise_derivative(z, below_zero, derivative_at_zero, known_below_zero=None):
+  """1 above 0, ``below_zero`` below, ``derivative_at_zero`` (a Python float) at 0, NaN at NaN.
+
+  NaN compares false everywhere: it falls through every test to z itself. Where the value at 0
+  is a side's value (1, or ``known_below_zero``, the slope below as a Python float where it is
+  one), two comparisons do, as many operations as jax.nn's gradient.
+  """
+  one = jnp.ones((), z.dtype)
+  if derivative_at_zero == 1:
+    return jnp.where(z >= 0, one, jnp.where(z < 0, below_zero, z))
+  if derivative_at_zero == known_below_zero:
+    return jnp.where(z > 0, one, jnp.where(z <= 0, below_zero, z))
+  at_zero_or_nan = jnp.where(z == 0, jnp.asarray(derivative_at_zero, z.dtype), z)
+  return jnp.where(z > 0, one, jnp.where(z < 0, below_zero, at_zero_or_nan))
 
 
 def _naive_sigmoid(z: ArrayLike) -> jax.Array:
