@@ -157,6 +157,9 @@ def custom_vjp_from_rule(rule: Rule) -> Callable:
   return f
 
 
+_SAME_WIDTH_INTEGER = {2: jnp.int16, 4: jnp.int32, 8: jnp.int64}
+
+
 def pinned(a: jax.Array) -> jax.Array:
   """``a`` itself, written so that XLA keeps it for the backward pass.
 
@@ -165,15 +168,13 @@ def pinned(a: jax.Array) -> jax.Array:
   ``jacts.tanh``, whose tanh it will not recompute. Nor will it copy a floating division, and
   a / 1 = a exactly, for every a (NaN, infinities, -0 and subnormals too). The 1 is
   ``(bits | 1) & 1`` of a's own bits: XLA's simplifier does not fold it, so the division stays
-  and keeps the fusion from copying the clamp, while LLVM does fold it, so the compiled kernel
-  divides nothing and costs what the clamp alone costs. Measured on the CPU; GPU compilers fuse
-  by other rules.
+  and keeps the fusion from copying the clamp, while LLVM does fold it, so the compiled CPU
+  kernel divides nothing and costs what the clamp alone costs. (If XLA learns to fold it, the
+  memory tests fail.) Measured on the CPU only; a backend that compiles without LLVM may run
+  the integer operations and the division.
   """
-  bits = jax.lax.bitcast_convert_type(a, _SAME_WIDTH_INTEGER[jnp.dtype(a.dtype).itemsize])
+  bits = jax.lax.bitcast_convert_type(a, _SAME_WIDTH_INTEGER[a.dtype.itemsize])
   return a / ((bits | 1) & 1).astype(a.dtype)
-
-
-_SAME_WIDTH_INTEGER = {2: jnp.int16, 4: jnp.int32, 8: jnp.int64}
 
 
 def _sum_to_shape(x: jax.Array, shape: tuple) -> jax.Array:

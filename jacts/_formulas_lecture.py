@@ -4,7 +4,7 @@ import jax
 import jax.numpy as jnp
 from jax.typing import ArrayLike
 
-from jacts._rule import Kink, Parameter, Rule, same_rank
+from jacts._rule import Kink, Parameter, Rule, same_float, same_rank
 
 # The lecture's choices: leaky ReLU's slope, and g'(0) = 1 for ReLU and leaky ReLU ("either
 # value works").
@@ -77,13 +77,13 @@ def _piecewise_derivative(z, below_zero, derivative_at_zero, known_below_zero=No
   """1 above 0, ``below_zero`` below, ``derivative_at_zero`` (a Python float) at 0, NaN at NaN.
 
   NaN compares false everywhere: it falls through every test to z itself. Where the value at 0
-  is a side's value (1, or ``known_below_zero``, the slope below as a Python float where it is
-  one), two comparisons do, as many operations as jax.nn's gradient.
+  is a side's (1, or ReLU's 0, given as ``known_below_zero``), z >= 0 or z <= 0 takes the kink
+  with its side: two comparisons and two selects instead of three of each.
   """
   one = jnp.ones((), z.dtype)
   if derivative_at_zero == 1:
     return jnp.where(z >= 0, one, jnp.where(z < 0, below_zero, z))
-  if derivative_at_zero == known_below_zero:
+  if known_below_zero is not None and same_float(derivative_at_zero, known_below_zero):
     return jnp.where(z > 0, one, jnp.where(z <= 0, below_zero, z))
   at_zero_or_nan = jnp.where(z == 0, jnp.asarray(derivative_at_zero, z.dtype), z)
   return jnp.where(z > 0, one, jnp.where(z < 0, below_zero, at_zero_or_nan))

@@ -12,10 +12,12 @@ import functools
 import inspect
 import math
 from collections.abc import Callable
+from numbers import Real
 from typing import Any, NamedTuple, cast
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 
 class Parameter(NamedTuple):
@@ -159,6 +161,42 @@ def with_conventions(z: jax.Array, derivative: jax.Array, *at_kinks: tuple[float
   for at, value in at_kinks:
     result = jnp.where(z == at, constant(value, z), result)
   return result
+
+
+def three_pieces(
+  z: jax.Array,
+  kinks: tuple[float, float],
+  pieces: tuple[float, ArrayLike, float],
+  conventions: tuple[float, float],
+  middle_at_kinks: tuple[float, float],
+) -> jax.Array:
+  """g' of a function linear outside two kinks: ``pieces`` = (left, middle, right) below the
+  first kink, between and above the second; ``conventions[i]`` at ``kinks[i]``; NaN at NaN.
+
+  A kink whose convention is a neighbouring piece's value there (``middle_at_kinks`` gives the
+  middle's) joins that piece through <= or >= instead of < or >, so jax.nn's conventions, all
+  such values, cost no test of their own: three comparisons and three selects. NaN compares
+  false everywhere, so it falls through every test to z itself.
+  """
+  (low, high), (left, middle, right), (at_low, at_high) = kinks, pieces, conventions
+  low_joins_left = same_float(at_low, left)
+  low_joins_middle = not low_joins_left and same_float(at_low, middle_at_kinks[0])
+  high_joins_right = same_float(at_high, right)
+  high_joins_middle = not high_joins_right and same_float(at_high, middle_at_kinks[1])
+  middle = constant(middle, z) if isinstance(middle, Real) else middle
+  result = jnp.where(z <= low if low_joins_left else z < low, constant(left, z), z)
+  result = jnp.where(z >= low if low_joins_middle else z > low, middle, result)
+  result = jnp.where(z >= high if high_joins_right else z > high, constant(right, z), result)
+  if not (low_joins_left or low_joins_middle):
+    result = jnp.where(z == low, constant(at_low, z), result)
+  if not (high_joins_right or high_joins_middle):
+    result = jnp.where(z == high, constant(at_high, z), result)
+  return result
+
+
+def same_float(x: float, y: float) -> bool:
+  """x == y with the same sign, so that -0.0 is not 0.0 (a convention of -0.0 gives -0.0)."""
+  return x == y and math.copysign(1.0, x) == math.copysign(1.0, y)
 
 
 def inside(x: jax.Array, lowest: float, highest: float, slope, outside=0.0) -> jax.Array:

@@ -194,6 +194,23 @@ def test_each_end_of_the_subdifferential_is_exactly_the_gradient_at_the_kink(
   )
 
 
+@pytest.mark.parametrize("end", [0.0, 0.5, 1.0], ids=["lowest", "midpoint", "highest"])
+@pytest.mark.parametrize(("name", "kink", "params"), KINKS)
+def test_any_convention_leaves_nan_nan_and_the_infinities_their_sides_slopes(
+  name, kink, params, end
+):
+  # A convention joins its kink to a side (or not) by the tests it picks: NaN must still fall
+  # through them all, and the infinities land on their sides.
+  lowest, highest = _ends(kink, params)
+  f = functools.partial(getattr(jacts, name), **{kink.argument: lowest + end * (highest - lowest)})
+  nan, below, above, far_below, far_above = (
+    jax.grad(f)(jnp.float32(z), *params) for z in (np.nan, -np.inf, np.inf, -1e30, 1e30)
+  )
+  assert jnp.isnan(nan)
+  assert below == far_below
+  assert above == far_above
+
+
 @pytest.mark.parametrize("side", [-1, 1], ids=["below", "above"])
 @pytest.mark.parametrize(("name", "kink", "params"), KINKS)
 def test_a_convention_outside_the_subdifferential_is_refused_naming_it(name, kink, params, side):

@@ -76,6 +76,8 @@ def test_the_compiled_step_needs_no_more_than_with_jax_nn(activation, jax_nn):
 
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES)
 def test_pinning_the_output_for_the_backward_pass_leaves_its_value_as_it_is(dtype, x64):
+  # Subnormals too, because LLVM folds the division by 1 away: a division XLA's CPU ran would
+  # flush them (the form before this one did).
   finfo = jnp.finfo(dtype)
   a = jnp.array(
     [0.0, -0.0, finfo.smallest_subnormal, -finfo.smallest_subnormal, finfo.tiny, 1 / 6, -2.5, 6.0,

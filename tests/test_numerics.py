@@ -89,6 +89,29 @@ def test_the_slope_gradient_of_leaky_relu_at_nan_is_nan():
   np.testing.assert_array_equal(grad_slope(NAN_AND_KINKS, 0.2), [np.nan, -1.0, 0.0, 0.0])
 
 
+SIDES_KINK_AND_NAN = jnp.array([jnp.nan, -jnp.inf, -2.0, -0.0, 0.0, 3.0, jnp.inf])
+
+
+@pytest.mark.parametrize("at_zero", [0.0, -0.0, 0.5, 1.0])
+def test_relus_derivative_holds_its_convention_at_both_zeros_infinities_and_nan(at_zero):
+  grad = jax.vmap(jax.grad(lambda z: jacts.relu(z, derivative_at_zero=at_zero)))
+  expected = np.array([np.nan, 0.0, 0.0, at_zero, at_zero, 1.0, 1.0])
+  got = grad(SIDES_KINK_AND_NAN)
+  np.testing.assert_array_equal(got, expected)
+  np.testing.assert_array_equal(np.signbit(got[3:5]), np.signbit(expected[3:5]))
+
+
+@pytest.mark.parametrize("slope", [0.2, np.float32(0.2)], ids=["number", "array"])
+@pytest.mark.parametrize("at_zero", [0.2, 0.5, 1.0])
+def test_leaky_relus_derivative_holds_its_convention_at_both_zeros_infinities_and_nan(
+  slope, at_zero
+):
+  slope = jnp.asarray(slope) if isinstance(slope, np.floating) else slope  # An array: traced.
+  grad = jax.vmap(jax.grad(lambda z: jacts.leaky_relu(z, slope, derivative_at_zero=at_zero)))
+  expected = np.array([np.nan, 0.2, 0.2, at_zero, at_zero, 1.0, 1.0], np.float32)
+  np.testing.assert_array_equal(grad(SIDES_KINK_AND_NAN), expected)
+
+
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES)
 def test_leaky_relu_at_minus_infinity(dtype, x64):
   z = jnp.array([-jnp.inf, -2.0], dtype)
