@@ -4,7 +4,7 @@ import jax
 import jax.numpy as jnp
 from jax.typing import ArrayLike
 
-from jacts._rule import Kink, Parameter, Rule, same_float, same_rank
+from jacts._rule import Kink, Parameter, Rule, linear_pieces, same_rank
 
 # The lecture's choices: leaky ReLU's slope, and g'(0) = 1 for ReLU and leaky ReLU ("either
 # value works").
@@ -52,7 +52,7 @@ def _relu(z):
 
 
 def _relu_derivative(z, derivative_at_zero):
-  return _piecewise_derivative(z, jnp.zeros((), z.dtype), derivative_at_zero, 0.0)
+  return linear_pieces(z, (0.0,), (0, 1), (derivative_at_zero,), ((0.0, 1.0),))
 
 
 def _leaky_relu(z, negative_slope):
@@ -65,28 +65,14 @@ def _leaky_relu(z, negative_slope):
 
 
 def _leaky_relu_derivative(z, negative_slope, derivative_at_zero):
-  return _piecewise_derivative(z, jnp.broadcast_to(negative_slope, z.shape), derivative_at_zero)
+  # The slope is an array here (traced or not), so a convention equal to it gets its own test.
+  slope = jnp.broadcast_to(negative_slope, z.shape)
+  return linear_pieces(z, (0.0,), (slope, 1), (derivative_at_zero,), ((None, 1.0),))
 
 
 def _leaky_relu_slope_derivative(z, negative_slope):
   del negative_slope  # d(slope*z)/dslope = z on the negative side, whatever the slope.
   return jnp.where(z >= 0, jnp.zeros((), z.dtype), z)  # z < 0, and NaN for NaN.
-
-
-def _piecewise_derivative(z, below_zero, derivative_at_zero, known_below_zero=None):
-  """1 above 0, ``below_zero`` below, ``derivative_at_zero`` (a Python float) at 0, NaN at NaN.
-
-  NaN compares false everywhere: it falls through every test to z itself. Where the value at 0
-  is a side's (1, or ReLU's 0, given as ``known_below_zero``), z >= 0 or z <= 0 takes the kink
-  with its side: two comparisons and two selects instead of three of each.
-  """
-  one = jnp.ones((), z.dtype)
-  if derivative_at_zero == 1:
-    return jnp.where(z >= 0, one, jnp.where(z < 0, below_zero, z))
-  if known_below_zero is not None and same_float(derivative_at_zero, known_below_zero):
-    return jnp.where(z > 0, one, jnp.where(z <= 0, below_zero, z))
-  at_zero_or_nan = jnp.where(z == 0, jnp.asarray(derivative_at_zero, z.dtype), z)
-  return jnp.where(z > 0, one, jnp.where(z < 0, below_zero, at_zero_or_nan))
 
 
 def _naive_sigmoid(z: ArrayLike) -> jax.Array:

@@ -10,7 +10,7 @@ import jax
 import jax.numpy as jnp
 from jax.typing import ArrayLike
 
-from jacts._rule import Kink, Rule, inside, three_pieces
+from jacts._rule import Kink, Rule, inside, linear_pieces
 
 
 def _zero_at_both(at_lowest: float, at_highest: float) -> bool:
@@ -19,7 +19,7 @@ def _zero_at_both(at_lowest: float, at_highest: float) -> bool:
 
 # relu6: g = min(max(0, z), 6), g' = 1 on (0, 6), 0 outside.
 def _relu6_derivative(z, at_zero, at_six):
-  return three_pieces(z, (0, 6), (0, 1, 0), (at_zero, at_six), (1, 1))
+  return linear_pieces(z, (0, 6), (0, 1, 0), (at_zero, at_six), ((0, 1), (1, 0)))
 
 
 def _relu6_from_output(a, at_zero, at_six):
@@ -29,7 +29,8 @@ def _relu6_from_output(a, at_zero, at_six):
 
 # hard-sigmoid: g = relu6(z + 3) / 6, g' = 1/6 on (-3, 3), 0 outside.
 def _hard_sigmoid_derivative(z, at_minus_three, at_three):
-  return three_pieces(z, (-3, 3), (0, 1 / 6, 0), (at_minus_three, at_three), (1 / 6, 1 / 6))
+  sides = ((0, 1 / 6), (1 / 6, 0))
+  return linear_pieces(z, (-3, 3), (0, 1 / 6, 0), (at_minus_three, at_three), sides)
 
 
 def _hard_sigmoid_from_output(a, at_minus_three, at_three):
@@ -40,13 +41,13 @@ def _hard_sigmoid_from_output(a, at_minus_three, at_three):
 # hard-SiLU (hard-swish): g = z relu6(z + 3) / 6, g' = 0 below -3, (2z + 3) / 6 on (-3, 3), 1
 # above 3. Its one-sided derivatives are 0 and -1/2 at -3, 3/2 and 1 at 3.
 def _hard_silu_derivative(z, at_minus_three, at_three):
-  middle = (2 * z + 3) / 6
-  return three_pieces(z, (-3, 3), (0, middle, 1), (at_minus_three, at_three), (-0.5, 1.5))
+  middle, sides = (2 * z + 3) / 6, ((0, -0.5), (1.5, 1))
+  return linear_pieces(z, (-3, 3), (0, middle, 1), (at_minus_three, at_three), sides)
 
 
 # hard-tanh: g = max(-1, min(1, z)), g' = 1 on (-1, 1), 0 outside.
 def _hard_tanh_derivative(z, at_minus_one, at_one):
-  return three_pieces(z, (-1, 1), (0, 1, 0), (at_minus_one, at_one), (1, 1))
+  return linear_pieces(z, (-1, 1), (0, 1, 0), (at_minus_one, at_one), ((0, 1), (1, 0)))
 
 
 def _hard_tanh_from_output(a, at_minus_one, at_one):
@@ -56,7 +57,8 @@ def _hard_tanh_from_output(a, at_minus_one, at_one):
 
 # sparse-sigmoid: g = clip(z + 1, 0, 2) / 2, g' = 1/2 on (-1, 1), 0 outside.
 def _sparse_sigmoid_derivative(z, at_minus_one, at_one):
-  return three_pieces(z, (-1, 1), (0, 0.5, 0), (at_minus_one, at_one), (0.5, 0.5))
+  sides = ((0, 0.5), (0.5, 0))
+  return linear_pieces(z, (-1, 1), (0, 0.5, 0), (at_minus_one, at_one), sides)
 
 
 def _sparse_sigmoid_from_output(a, at_minus_one, at_one):

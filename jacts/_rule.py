@@ -163,40 +163,45 @@ def with_conventions(z: jax.Array, derivative: jax.Array, *at_kinks: tuple[float
   return result
 
 
-def three_pieces(
+def linear_pieces(
   z: jax.Array,
-  kinks: tuple[float, float],
-  pieces: tuple[float, ArrayLike, float],
-  conventions: tuple[float, float],
-  middle_at_kinks: tuple[float, float],
+  kinks: tuple[float, ...],
+  pieces: tuple[ArrayLike, ...],
+  conventions: tuple[float, ...],
+  sides: tuple[tuple[float | None, float], ...],
 ) -> jax.Array:
-  """g' of a function linear outside two kinks: ``pieces`` = (left, middle, right) below the
-  first kink, between and above the second; ``conventions[i]`` at ``kinks[i]``; NaN at NaN.
+  """g' of a function linear between its kinks: ``pieces[0]`` below the first kink,
+  ``pieces[i]`` above kink i - 1 and below kink i, ``conventions[i]`` at ``kinks[i]``, NaN at NaN.
 
-  A kink whose convention is a neighbouring piece's value there (``middle_at_kinks`` gives the
-  middle's) joins that piece through <= or >= instead of < or >, so jax.nn's conventions, all
-  such values, cost no test of their own: three comparisons and three selects. NaN compares
-  false everywhere, so it falls through every test to z itself.
+  ``sides[i]``: the one-sided derivatives at ``kinks[i]``, (left, right); None for one not known
+  before tracing (a traced slope). A kink whose convention is one of them joins that piece
+  through <= or >= instead of < or >, and costs no test of its own; jax.nn's conventions are
+  such values but sparse-sigmoid's. NaN compares false everywhere, so it falls through every
+  test to z itself.
   """
-  (low, high), (left, middle, right), (at_low, at_high) = kinks, pieces, conventions
-  low_joins_left = same_float(at_low, left)
-  low_joins_middle = not low_joins_left and same_float(at_low, middle_at_kinks[0])
-  high_joins_right = same_float(at_high, right)
-  high_joins_middle = not high_joins_right and same_float(at_high, middle_at_kinks[1])
-  middle = constant(middle, z) if isinstance(middle, Real) else middle
-  result = jnp.where(z <= low if low_joins_left else z < low, constant(left, z), z)
-  result = jnp.where(z >= low if low_joins_middle else z > low, middle, result)
-  result = jnp.where(z >= high if high_joins_right else z > high, constant(right, z), result)
-  if not (low_joins_left or low_joins_middle):
-    result = jnp.where(z == low, constant(at_low, z), result)
-  if not (high_joins_right or high_joins_middle):
-    result = jnp.where(z == high, constant(at_high, z), result)
+  result = z
+  joins_left = [same_float(c, left) for c, (left, _) in zip(conventions, sides, strict=True)]
+  joins_right = [
+    not joined and same_float(c, right)
+    for c, joined, (_, right) in zip(conventions, joins_left, sides, strict=True)
+  ]
+  for i, piece in enumerate(pieces):
+    piece = constant(piece, z) if isinstance(piece, Real) else piece
+    if i == 0:  # Below the first kink.
+      below = z <= kinks[0] if joins_left[0] else z < kinks[0]
+      result = jnp.where(below, piece, result)
+    else:  # Above kink i - 1; a later piece overrides it above the next kink.
+      above = z >= kinks[i - 1] if joins_right[i - 1] else z > kinks[i - 1]
+      result = jnp.where(above, piece, result)
+  for at, convention, left, right in zip(kinks, conventions, joins_left, joins_right, strict=True):
+    if not (left or right):
+      result = jnp.where(z == at, constant(convention, z), result)
   return result
 
 
-def same_float(x: float, y: float) -> bool:
+def same_float(x: float, y: float | None) -> bool:
   """x == y with the same sign, so that -0.0 is not 0.0 (a convention of -0.0 gives -0.0)."""
-  return x == y and math.copysign(1.0, x) == math.copysign(1.0, y)
+  return y is not None and x == y and math.copysign(1.0, x) == math.copysign(1.0, y)
 
 
 def inside(x: jax.Array, lowest: float, highest: float, slope, outside=0.0) -> jax.Array:
