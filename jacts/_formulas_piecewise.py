@@ -17,9 +17,19 @@ def _zero_at_both(at_lowest: float, at_highest: float) -> bool:
   return at_lowest == 0 and at_highest == 0
 
 
+# Each rule's two kinks and the one-sided derivatives (left, right) at each: its g' reads them,
+# and so do its Kink declarations (the sub-differential lies between the two).
+_RELU6 = ((0, 6), ((0, 1), (1, 0)))
+_HARD_SIGMOID = ((-3, 3), ((0, 1 / 6), (1 / 6, 0)))
+_HARD_SILU = ((-3, 3), ((0, -0.5), (1.5, 1)))
+_HARD_TANH = ((-1, 1), ((0, 1), (1, 0)))
+_SPARSE_SIGMOID = ((-1, 1), ((0, 0.5), (0.5, 0)))
+
+
 # relu6: g = min(max(0, z), 6), g' = 1 on (0, 6), 0 outside.
 def _relu6_derivative(z, at_zero, at_six):
-  return linear_pieces(z, (0, 6), (0, 1, 0), (at_zero, at_six), ((0, 1), (1, 0)))
+  (kinks, sides) = _RELU6
+  return linear_pieces(z, kinks, (0, 1, 0), (at_zero, at_six), sides)
 
 
 def _relu6_from_output(a, at_zero, at_six):
@@ -29,8 +39,8 @@ def _relu6_from_output(a, at_zero, at_six):
 
 # hard-sigmoid: g = relu6(z + 3) / 6, g' = 1/6 on (-3, 3), 0 outside.
 def _hard_sigmoid_derivative(z, at_minus_three, at_three):
-  sides = ((0, 1 / 6), (1 / 6, 0))
-  return linear_pieces(z, (-3, 3), (0, 1 / 6, 0), (at_minus_three, at_three), sides)
+  (kinks, sides) = _HARD_SIGMOID
+  return linear_pieces(z, kinks, (0, 1 / 6, 0), (at_minus_three, at_three), sides)
 
 
 def _hard_sigmoid_from_output(a, at_minus_three, at_three):
@@ -39,15 +49,16 @@ def _hard_sigmoid_from_output(a, at_minus_three, at_three):
 
 
 # hard-SiLU (hard-swish): g = z relu6(z + 3) / 6, g' = 0 below -3, (2z + 3) / 6 on (-3, 3), 1
-# above 3. Its one-sided derivatives are 0 and -1/2 at -3, 3/2 and 1 at 3.
+# above 3.
 def _hard_silu_derivative(z, at_minus_three, at_three):
-  middle, sides = (2 * z + 3) / 6, ((0, -0.5), (1.5, 1))
-  return linear_pieces(z, (-3, 3), (0, middle, 1), (at_minus_three, at_three), sides)
+  (kinks, sides) = _HARD_SILU
+  return linear_pieces(z, kinks, (0, (2 * z + 3) / 6, 1), (at_minus_three, at_three), sides)
 
 
 # hard-tanh: g = max(-1, min(1, z)), g' = 1 on (-1, 1), 0 outside.
 def _hard_tanh_derivative(z, at_minus_one, at_one):
-  return linear_pieces(z, (-1, 1), (0, 1, 0), (at_minus_one, at_one), ((0, 1), (1, 0)))
+  (kinks, sides) = _HARD_TANH
+  return linear_pieces(z, kinks, (0, 1, 0), (at_minus_one, at_one), sides)
 
 
 def _hard_tanh_from_output(a, at_minus_one, at_one):
@@ -57,8 +68,8 @@ def _hard_tanh_from_output(a, at_minus_one, at_one):
 
 # sparse-sigmoid: g = clip(z + 1, 0, 2) / 2, g' = 1/2 on (-1, 1), 0 outside.
 def _sparse_sigmoid_derivative(z, at_minus_one, at_one):
-  sides = ((0, 0.5), (0.5, 0))
-  return linear_pieces(z, (-1, 1), (0, 0.5, 0), (at_minus_one, at_one), sides)
+  (kinks, sides) = _SPARSE_SIGMOID
+  return linear_pieces(z, kinks, (0, 0.5, 0), (at_minus_one, at_one), sides)
 
 
 def _sparse_sigmoid_from_output(a, at_minus_one, at_one):
@@ -94,12 +105,12 @@ def _naive_sparse_sigmoid(z: ArrayLike) -> jax.Array:
 
 def _kinks(
   names: tuple[str, str],
-  at: tuple[float, float],
+  kinks_and_sides: tuple[tuple[float, float], tuple[tuple[float, float], ...]],
   jax_nn: tuple[float, float],
-  slopes: tuple[tuple[float, float], tuple[float, float]],
   pytorch: tuple[str, str],
 ) -> tuple[Kink, ...]:
-  """Two kinks; ``slopes`` holds the one-sided derivatives at each: (left, right)."""
+  """Two kinks, as ``_RELU6`` and the others give them, with jax.nn's and PyTorch's choices."""
+  at, slopes = kinks_and_sides
   return tuple(
     Kink(name, float(point), float(default), lambda pair=pair: (min(pair), max(pair)), torch)
     for name, point, default, pair, torch in zip(names, at, jax_nn, slopes, pytorch, strict=True)
@@ -113,9 +124,7 @@ PIECEWISE: tuple[Rule, ...] = (
     derivative=_relu6_derivative,
     derivative_from_output=_relu6_from_output,
     naive=_naive_relu6,
-    kinks=_kinks(
-      ("derivative_at_zero", "derivative_at_six"), (0, 6), (0, 0), ((0, 1), (1, 0)), ("0", "0")
-    ),
+    kinks=_kinks(("derivative_at_zero", "derivative_at_six"), _RELU6, (0, 0), ("0", "0")),
     output_determines=_zero_at_both,
     pin_output=True,
   ),
@@ -127,9 +136,8 @@ PIECEWISE: tuple[Rule, ...] = (
     naive=_naive_hard_sigmoid,
     kinks=_kinks(
       ("derivative_at_minus_three", "derivative_at_three"),
-      (-3, 3),
+      _HARD_SIGMOID,
       (0, 0),
-      ((0, 1 / 6), (1 / 6, 0)),
       ("0", "0"),
     ),
     output_determines=_zero_at_both,
@@ -143,9 +151,8 @@ PIECEWISE: tuple[Rule, ...] = (
     naive=_naive_hard_silu,
     kinks=_kinks(
       ("derivative_at_minus_three", "derivative_at_three"),
-      (-3, 3),
+      _HARD_SILU,
       (0, 1),
-      ((0, -0.5), (1.5, 1)),
       ("-1/2", "3/2"),
     ),
   ),
@@ -157,9 +164,8 @@ PIECEWISE: tuple[Rule, ...] = (
     naive=_naive_hard_tanh,
     kinks=_kinks(
       ("derivative_at_minus_one", "derivative_at_one"),
-      (-1, 1),
+      _HARD_TANH,
       (1, 1),
-      ((0, 1), (1, 0)),
       ("0", "0"),
     ),
     output_determines=_zero_at_both,
@@ -174,9 +180,8 @@ PIECEWISE: tuple[Rule, ...] = (
     # jax.nn's clip splits the tie between its two sides: 1/4.
     kinks=_kinks(
       ("derivative_at_minus_one", "derivative_at_one"),
-      (-1, 1),
+      _SPARSE_SIGMOID,
       (0.25, 0.25),
-      ((0, 0.5), (0.5, 0)),
       ("none", "none"),  # Not in PyTorch.
     ),
     output_determines=_zero_at_both,
