@@ -175,28 +175,42 @@ def linear_pieces(
 
   ``sides[i]``: the one-sided derivatives at ``kinks[i]``, (left, right); None for one not known
   before tracing (a traced slope). A kink whose convention is one of them joins that piece
-  through <= or >= instead of < or >, and costs no test of its own; jax.nn's conventions are
-  such values but sparse-sigmoid's. NaN compares false everywhere, so it falls through every
-  test to z itself.
+  through <= instead of < (or stays out of it), and costs no test of its own; jax.nn's
+  conventions are such values but sparse-sigmoid's. NaN compares false everywhere, so it falls
+  through every test to the top piece, which carries it: the top piece is ``pieces[-1] +
+  min(z - k, 0)`` for the last kink k, where the added term is 0 (infinity too) and NaN at NaN.
+  (Measured on the CPU, that costs less than a select that keeps z for NaN: leaky_relu's value
+  and VJP took 0.92 of jax.nn's speed with the select, 1.00 with the minimum.)
   """
-  result = z
+  if _mirrored(kinks, pieces, conventions):  # hard_tanh, sparse_sigmoid: one test on |z|.
+    return linear_pieces(jnp.abs(z), kinks[1:], pieces[1:], conventions[1:], sides[1:])
   joins_left = [same_float(c, left) for c, (left, _) in zip(conventions, sides, strict=True)]
   joins_right = [
     not joined and same_float(c, right)
     for c, joined, (_, right) in zip(conventions, joins_left, sides, strict=True)
   ]
-  for i, piece in enumerate(pieces):
-    piece = constant(piece, z) if isinstance(piece, Real) else piece
-    if i == 0:  # Below the first kink.
-      below = z <= kinks[0] if joins_left[0] else z < kinks[0]
-      result = jnp.where(below, piece, result)
-    else:  # Above kink i - 1; a later piece overrides it above the next kink.
-      above = z >= kinks[i - 1] if joins_right[i - 1] else z > kinks[i - 1]
-      result = jnp.where(above, piece, result)
+  pieces = tuple(constant(p, z) if isinstance(p, Real) else p for p in pieces)
+  above_last = z if kinks[-1] >= 0 else z - constant(kinks[-1], z)
+  result = pieces[-1] + jnp.minimum(above_last, constant(0, z))
+  for i in reversed(range(len(kinks))):  # Each lower piece below its kink, overriding the above.
+    below = z <= kinks[i] if joins_left[i] else z < kinks[i]
+    result = jnp.where(below, pieces[i], result)
   for at, convention, left, right in zip(kinks, conventions, joins_left, joins_right, strict=True):
     if not (left or right):
       result = jnp.where(z == at, constant(convention, z), result)
   return result
+
+
+def _mirrored(kinks: tuple, pieces: tuple, conventions: tuple) -> bool:
+  """Whether g' is even: kinks at -k and k, the same constant outside both, the same convention
+  at both. Then g' of z is g' of |z| above 0, with the one kink k."""
+  return (
+    len(kinks) == 2
+    and kinks[0] == -kinks[1]
+    and all(isinstance(p, Real) for p in pieces[::2])
+    and same_float(pieces[0], pieces[2])
+    and same_float(conventions[0], conventions[1])
+  )
 
 
 def same_float(x: float, y: float | None) -> bool:
