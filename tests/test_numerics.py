@@ -7,6 +7,7 @@ import pytest
 from cases import ACTIVATION_FUNCTIONS, FLOAT_DTYPES, in_domain
 
 import jacts
+from jacts._rule import linear_pieces
 
 EXTREMES = [100.0, -100.0, 1e4, -1e4, 3e38, -3e38]
 
@@ -110,6 +111,27 @@ def test_leaky_relus_derivative_holds_its_convention_at_both_zeros_infinities_an
   grad = jax.vmap(jax.grad(lambda z: jacts.leaky_relu(z, slope, derivative_at_zero=at_zero)))
   expected = np.array([np.nan, 0.2, 0.2, at_zero, at_zero, 1.0, 1.0], np.float32)
   np.testing.assert_array_equal(grad(SIDES_KINK_AND_NAN), expected)
+
+
+@pytest.mark.parametrize(
+  ("kinks", "pieces", "conventions", "z", "expected"),
+  [
+    # Below zero: the top piece carries NaN by min(z - k, 0), not min(z, 0).
+    ((-5, -2), (0, 2, 5), (1, 5), [-6, -5, -3, -2, -1], [0, 1, 2, 5, 5]),
+    # Even: one test on |z|, with the convention at both kinks.
+    ((-1, 1), (0, 3, 0), (2, 2), [-2, -1, -0.0, 1, 2], [0, 2, 3, 2, 0]),
+    ((-1, 1), (0, 3, 0), (3, 3), [-2, -1, -0.0, 1, 2], [0, 3, 3, 3, 0]),
+  ],
+  ids=["negative-kinks", "even", "even-joined"],
+)
+def test_linear_pieces_take_each_piece_and_convention_and_carry_nan(
+  kinks, pieces, conventions, z, expected
+):
+  sides = tuple((pieces[i], pieces[i + 1]) for i in range(len(kinks)))
+  z = jnp.array([jnp.nan, -jnp.inf, *z, jnp.inf], jnp.float32)
+  got = linear_pieces(z, kinks, pieces, conventions, sides)
+  np.testing.assert_array_equal(got, [np.nan, pieces[0], *expected, pieces[-1]])
+  assert got.dtype == jnp.float32
 
 
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES)
