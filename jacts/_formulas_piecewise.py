@@ -55,11 +55,12 @@ def _hard_silu_derivative(z, at_minus_three, at_three):
   return linear_pieces(z, kinks, (0, (2 * z + 3) / 6, 1), (at_minus_three, at_three), sides)
 
 
-# hard-tanh: g = max(-1, min(1, z)), g' = 1 on (-1, 1), 0 outside. jax.nn's value is two
-# selects; the clamp gives the same values (NaN and -0 too) and runs faster: value and VJP on
-# 2^24 float32 values took 0.99 of jax.nn's speed with the selects, 1.03 with the clamp.
+# hard-tanh: g = max(-1, min(1, z)), g' = 1 on (-1, 1), 0 outside. One select on |z| instead of
+# jax.nn's two: the same values (NaN and -0 too), and the same autodiff, 1 at +-1 (jax.nn's
+# convention; forward-over-reverse differentiates the value), where a clamp would give 1/2.
+# Value and VJP on 2^24 float32 values: 0.99 of jax.nn's speed with its selects, 1.06 with this.
 def _hard_tanh(z):
-  return jnp.clip(z, constant(-1, z), constant(1, z))
+  return jnp.where(jnp.abs(z) > 1, jnp.copysign(constant(1, z), z), z)
 
 
 def _hard_tanh_derivative(z, at_minus_one, at_one):

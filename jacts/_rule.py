@@ -153,10 +153,8 @@ def same_rank(parameter: jax.Array, z: jax.Array) -> jax.Array:
 
 
 def with_conventions(z: jax.Array, derivative: jax.Array, *at_kinks: tuple[float, jax.Array]):
-  """``derivative`` with the chosen value at each kink ``(at, value)``, and NaN where z is NaN.
-
-  NaN compares false everywhere, so it falls through every test to z itself.
-  """
+  """``derivative`` with the chosen value at each kink ``(at, value)``, and NaN where z is NaN
+  (NaN is equal to no kink, so the tests at the kinks keep it)."""
   result = jnp.where(jnp.isnan(z), z, derivative)
   for at, value in at_kinks:
     result = jnp.where(z == at, constant(value, z), result)
@@ -202,12 +200,12 @@ def linear_pieces(
 
 
 def _mirrored(kinks: tuple, pieces: tuple, conventions: tuple) -> bool:
-  """Whether g' is even: kinks at -k and k, the same constant outside both, the same convention
-  at both. Then g' of z is g' of |z| above 0, with the one kink k."""
+  """Whether g' is even: kinks at -k and k, constant pieces, the same outside both, the same
+  convention at both. Then g' of z is g' of |z| above 0, with the one kink k."""
   return (
     len(kinks) == 2
     and kinks[0] == -kinks[1]
-    and all(isinstance(p, Real) for p in pieces[::2])
+    and all(isinstance(p, Real) for p in pieces)
     and same_float(pieces[0], pieces[2])
     and same_float(conventions[0], conventions[1])
   )

@@ -13,7 +13,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from cases import gradient_tolerance, in_domain, off_kinks, uses_output_by_default
+from cases import FLOAT_DTYPES, gradient_tolerance, in_domain, off_kinks, uses_output_by_default
 from jax.test_util import check_grads
 
 import jacts
@@ -441,6 +441,18 @@ def test_squareplus_value_is_finite_at_the_float32_extremes_where_jax_nns_is_inf
   assert a[1] == EXTREMES[1]
   assert 0.0 <= a[0] <= jnp.finfo(jnp.float32).tiny  # b / (4 |z|) = 3.3e-39, flushed or not.
   assert bool(jnp.all(jnp.isinf(jax.nn.squareplus(EXTREMES))))
+
+
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+def test_hard_tanh_is_z_itself_within_its_kinks_subnormals_too(dtype, x64):
+  # One select on |z|, no arithmetic on z: exact even where XLA's CPU kernels flush
+  # subnormals (jax.nn's hard_tanh gives +-0 there).
+  finfo = jnp.finfo(dtype)
+  z = jnp.array([finfo.smallest_subnormal, -finfo.smallest_subnormal, -0.0, -1.0, 1.0], dtype)
+  a = jacts.hard_tanh(z)
+  assert a.dtype == dtype
+  np.testing.assert_array_equal(a.astype(jnp.float64), z.astype(jnp.float64))
+  np.testing.assert_array_equal(jnp.signbit(a), jnp.signbit(z))
 
 
 @pytest.mark.parametrize("b", [0.5, 4.0])
