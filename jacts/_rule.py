@@ -172,13 +172,14 @@ def linear_pieces(
   ``pieces[i]`` above kink i - 1 and below kink i, ``conventions[i]`` at ``kinks[i]``, NaN at NaN.
 
   ``sides[i]``: the one-sided derivatives at ``kinks[i]``, (left, right); None for one not known
-  before tracing (a traced slope). A kink whose convention is one of them joins that piece
-  through <= instead of < (or stays out of it), and costs no test of its own; jax.nn's
-  conventions are such values but sparse-sigmoid's. NaN compares false everywhere, so it falls
-  through every test to the top piece, which carries it: the top piece is ``pieces[-1] +
-  min(z - k, 0)`` for the last kink k, where the added term is 0 (infinity too) and NaN at NaN.
-  (Measured on the CPU, that costs less than a select that keeps z for NaN: leaky_relu's value
-  and VJP took 0.92 of jax.nn's speed with the select, 1.00 with the minimum.)
+  before tracing (a traced slope). A kink whose convention is one of them belongs to that piece
+  (the test below the kink is <= for the left one, < for the right one) and costs no test of
+  its own; jax.nn's conventions are such values but sparse-sigmoid's. NaN compares false
+  everywhere, so it falls through every test to the top piece, which carries it: the top piece
+  is ``pieces[-1] + min(z - k, 0)`` for the last kink k, where the added term is 0 (infinity
+  too) and NaN at NaN. (Measured on the CPU, that costs less than a select that keeps z for
+  NaN: leaky_relu's value and VJP took 0.92 of jax.nn's speed with the select, 1.00 with the
+  minimum.)
   """
   if _mirrored(kinks, pieces, conventions):  # hard_tanh, sparse_sigmoid: one test on |z|.
     return linear_pieces(jnp.abs(z), kinks[1:], pieces[1:], conventions[1:], sides[1:])
