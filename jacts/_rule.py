@@ -188,12 +188,12 @@ def linear_pieces(
     not joined and same_float(c, right)
     for c, joined, (_, right) in zip(conventions, joins_left, sides, strict=True)
   ]
-  pieces = tuple(constant(p, z) if isinstance(p, Real) else p for p in pieces)
+  values = [constant(p, z) if isinstance(p, Real) else jnp.asarray(p) for p in pieces]
   above_last = z if kinks[-1] >= 0 else z - constant(kinks[-1], z)
-  result = pieces[-1] + jnp.minimum(above_last, constant(0, z))
+  result = values[-1] + jnp.minimum(above_last, constant(0, z))
   for i in reversed(range(len(kinks))):  # Each lower piece below its kink, overriding the above.
     below = z <= kinks[i] if joins_left[i] else z < kinks[i]
-    result = jnp.where(below, pieces[i], result)
+    result = jnp.where(below, values[i], result)
   for at, convention, left, right in zip(kinks, conventions, joins_left, joins_right, strict=True):
     if not (left or right):
       result = jnp.where(z == at, constant(convention, z), result)
