@@ -189,6 +189,7 @@ def linear_pieces(
     for c, joined, (_, right) in zip(conventions, joins_left, sides, strict=True)
   ]
   values = [constant(p, z) if isinstance(p, Real) else jnp.asarray(p) for p in pieces]
+  # Above a last kink k >= 0 (every rule's), min(z, 0) is already 0: no subtraction needed.
   above_last = z if kinks[-1] >= 0 else z - constant(kinks[-1], z)
   result = values[-1] + jnp.minimum(above_last, constant(0, z))
   for i in reversed(range(len(kinks))):  # Each lower piece below its kink, overriding the above.
