@@ -5,6 +5,7 @@ import math
 import os
 import pathlib
 
+from jacts._rules import ELEMENTWISE, RULES
 from jacts._validation import RANDOMSTATE_SEEDS
 
 FIG = " (no suffix: .png is added; any suffix matplotlib writes, such as .pdf or .svg)"
@@ -38,6 +39,18 @@ positive_int = argument(int, "a positive integer", lambda v: v > 0)
 positive_float = argument(float, "a positive number", lambda v: v > 0 and math.isfinite(v))
 # NumPy's RandomState (the lecture init) takes exactly these; jax.random.key takes them too.
 seed = argument(int, "an integer in [0, 2**32 - 1]", lambda v: v in RANDOMSTATE_SEEDS)
+
+
+def hidden_activation(text: str) -> str:
+  """``train --activation``'s type: refuses, saying why, an activation that is not elementwise
+  (the choices then refuse a name no rule has)."""
+  rule = RULES.get(text)
+  if rule is not None and not rule.elementwise:
+    raise argparse.ArgumentTypeError(
+      f"{text} is not elementwise (each of its outputs depends on other entries along its "
+      f"axis), so it cannot be a hidden activation; choose from {', '.join(ELEMENTWISE)}"
+    )
+  return text
 
 
 STUDY_DTYPES = ("bfloat16", "float16", "float32", "float64")

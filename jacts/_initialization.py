@@ -1,5 +1,9 @@
 """The shallow network's initial parameters: random, or the course's own draws."""
 
+import math
+from numbers import Real
+from typing import Any
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -30,7 +34,8 @@ def init_params(
     n_x: number of input features.
     n_h: number of hidden units.
     n_y: number of outputs (1 for binary classification).
-    scale: the standard deviation of the weights.
+    scale: the standard deviation of the weights: a finite real number > 0 that stays finite
+      in ``dtype`` (a Python or NumPy number, or a 0-d array outside a trace).
     dtype: the parameters' dtype; default float32 (float64 under ``jax_enable_x64``).
 
   Returns:
@@ -43,8 +48,10 @@ def init_params(
     [(4, 2), (4,), (1, 4), (1,)]
   """
   function = "jacts.shallow.init_params"
+  _network_validation.check_key(function, key)
   _network_validation.check_layer_sizes(function, n_x, n_h, n_y)
   dtype = _validation.floating_dtype(function, "dtype", dtype)
+  scale = _checked_scale(function, scale, dtype)
   key_1, key_2 = jax.random.split(key)
   return Params(
     W1=scale * jax.random.normal(key_1, (n_h, n_x), dtype),
@@ -52,6 +59,29 @@ def init_params(
     W2=scale * jax.random.normal(key_2, (n_y, n_h), dtype),
     b2=jnp.zeros((n_y,), dtype),
   )
+
+
+def _checked_scale(function: str, scale: Any, dtype: np.dtype) -> float:
+  """``scale`` as a Python float (so that it keeps the weights' dtype), refusing bools,
+  non-numbers, NaN, infinities, values <= 0 (equal weights) and values beyond ``dtype``."""
+  concrete = not isinstance(scale, jax.core.Tracer)
+  if concrete and np.ndim(scale) == 0 and np.dtype(getattr(scale, "dtype", object)).kind in "iuf":
+    scale = scale.item()  # A 0-d NumPy or JAX array of a real dtype.
+  if isinstance(scale, bool) or not isinstance(scale, Real):
+    raise TypeError(
+      f"`{function}`: `scale` must be a finite real number > 0, the weights' standard "
+      f"deviation; got {scale!r:.80}."
+    )
+  try:
+    number = float(scale)
+  except OverflowError:  # An int beyond float's range.
+    number = math.inf
+  if not 0 < number <= float(jnp.finfo(dtype).max):
+    raise ValueError(
+      f"`{function}`: `scale` must be a finite real number > 0 (the weights' standard deviation) "
+      f"within the range of {dtype}; got {scale!r:.80}."
+    )
+  return number
 
 
 def lecture_params(

@@ -68,7 +68,7 @@ def check_given_arguments(
   if not arguments:
     return
   rule = RULES[activation]
-  takes = [n for n in rule.signature.parameters if n != "z"]
+  takes = list(rule.signature.parameters)[1:]  # Every argument but the input itself.
   if activation in _LECTURE:  # Their arguments are the version-1 fields.
     takes = [n for n in takes if n not in _STORED_ARGUMENTS]
   for argument, _ in arguments:
@@ -78,8 +78,9 @@ def check_given_arguments(
       else:
         where = f"{activation} takes {', '.join(f'`{n}`' for n in takes) or 'none'}"
       raise ValueError(f"{name('arguments')}: `{argument}` is not an argument to store; {where}.")
+  given: dict[str, Any] = dict(arguments)  # Names checked above: none is prepare's own.
   try:
-    prepare(rule, f"jacts.{activation}", _DUMMY_Z, **dict(arguments))
+    prepare(rule, f"jacts.{activation}", _DUMMY_Z, **given)
   except (TypeError, ValueError) as error:
     raise type(error)(f"{name('arguments')}: {error}") from None
 

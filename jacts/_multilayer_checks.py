@@ -5,7 +5,7 @@ Label values are checked where they are concrete (NumPy, or a JAX array outside 
 
 import itertools
 from collections.abc import Callable, Sequence
-from typing import Any, overload
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -13,7 +13,7 @@ import numpy as np
 
 from jacts import _network_validation, _validation
 from jacts._multilayer_lecture import Cache, Layer
-from jacts._registry import known_activation
+from jacts._registry import hidden_activation
 
 
 def check_params(function: str, params: Any) -> np.dtype:
@@ -47,39 +47,36 @@ def check_params(function: str, params: Any) -> np.dtype:
   return next(iter(dtypes))
 
 
-@overload
-def check_data(
-  function: str,
-  params: Sequence[Layer],
-  X: Any,
-  labels: None,
-  activation: Callable,
-  *,
-  allow_empty: bool = ...,
-) -> tuple[jax.Array, None]: ...
-@overload
-def check_data(
-  function: str,
-  params: Sequence[Layer],
-  X: Any,
-  labels: Any,
-  activation: Callable,
-  *,
-  allow_empty: bool = ...,
-) -> tuple[jax.Array, jax.Array]: ...
-def check_data(
-  function: str,
-  params: Sequence[Layer],
-  X: Any,
-  labels: Any,
-  activation: Callable,
-  *,
-  allow_empty: bool = False,
-) -> tuple[jax.Array, jax.Array | None]:
-  """Returns X in the parameters' dtype and labels as int32, or raises naming the argument."""
+def check_inputs(function: str, params: Sequence[Layer], X: Any, activation: Callable) -> jax.Array:
+  """Returns X in the parameters' dtype, for forward and predict (no labels; m = 0 examples is
+  fine), or raises naming the argument."""
   dtype = check_params(function, params)
-  known_activation(activation)
-  n_x, n_y = params[0].W.shape[1], params[-1].W.shape[0]
+  return _shaped_inputs(function, params, X, activation, allow_empty=True).astype(dtype)
+
+
+def check_data(
+  function: str, params: Sequence[Layer], X: Any, labels: Any, activation: Callable
+) -> tuple[jax.Array, jax.Array]:
+  """Returns X in the parameters' dtype and the labels (required) as int32, or raises naming the
+  argument. X needs at least one example (a mean over none would be NaN)."""
+  dtype = check_params(function, params)
+  n_y = params[-1].W.shape[0]
+  if labels is None:  # Before X is converted: nothing is compiled for a call that cannot run.
+    raise TypeError(
+      f"`{function}`: `labels` must be an integer array of class indices in [0, {n_y - 1}], "
+      f"shape (m,); got None."
+    )
+  X = _shaped_inputs(function, params, X, activation, allow_empty=False)
+  return X.astype(dtype), _checked_labels(function, n_y, labels, X.shape[0])
+
+
+def _shaped_inputs(
+  function: str, params: Sequence[Layer], X: Any, activation: Callable, *, allow_empty: bool
+) -> jax.Array:
+  """Checks ``activation`` (an elementwise jacts activation) and the shape of X; ``params`` are
+  checked already."""
+  hidden_activation(function, activation)
+  n_x = params[0].W.shape[1]
   X = _network_validation.numeric_array(function, "X", X)
   if X.ndim != 2 or X.shape[1] != n_x:
     raise ValueError(
@@ -92,17 +89,20 @@ def check_data(
     _network_validation.check_activation_parameters(
       function, activation, X.shape[0], layer.W.shape[0]
     )
-  if labels is None:
-    return X.astype(dtype), None
+  return X
+
+
+def _checked_labels(function: str, n_y: int, labels: Any, m: int) -> jax.Array:
+  """The labels as int32: class indices in [0, n_y), shape (m,); their values where concrete."""
   given = labels
   labels = _network_validation.numeric_array(function, "labels", labels)
   if not jnp.issubdtype(labels.dtype, jnp.integer):
     raise TypeError(
       f"`{function}`: `labels` must be an integer array of class indices; got dtype {labels.dtype}."
     )
-  if labels.shape != (X.shape[0],):
+  if labels.shape != (m,):
     raise ValueError(
-      f"`{function}`: `labels` must have shape (m,) = ({X.shape[0]},), one class index per row "
+      f"`{function}`: `labels` must have shape (m,) = ({m},), one class index per row "
       f"of `X`; got shape {labels.shape}."
     )
   if not isinstance(given, jax.core.Tracer):
@@ -112,7 +112,7 @@ def check_data(
         f"`{function}`: `labels` must lie in [0, {n_y - 1}] (n_y = {n_y} from "
         f"`params[-1].W`); got values from {values.min()} to {values.max()}."
       )
-  return X.astype(dtype), labels.astype(jnp.int32)
+  return labels.astype(jnp.int32)
 
 
 def check_cache(function: str, params: Sequence[Layer], cache: Any, X: jax.Array) -> None:
@@ -149,15 +149,4 @@ def check_batch_size(function: str, batch_size: Any, m: int) -> None:
     raise ValueError(
       f"`{function}`: `batch_size` must be at most the number of examples m = {m} (drawn "
       f"without replacement); got {batch_size}."
-    )
-
-
-def check_key(function: str, key: Any) -> None:
-  dtype = getattr(key, "dtype", None)
-  typed = dtype is not None and jnp.issubdtype(dtype, jax.dtypes.prng_key)
-  raw = dtype == np.uint32 and np.shape(key) == (2,)
-  if not (typed or raw):
-    raise TypeError(
-      f"`{function}`: `key` must be a jax.random key (jax.random.key(seed)); got "
-      f"{type(key).__name__}{'' if dtype is None else f' of dtype {dtype}'}."
     )

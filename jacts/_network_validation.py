@@ -8,7 +8,7 @@ per check back to the host, never the data.
 import functools
 from collections.abc import Callable, Iterable
 from types import ModuleType
-from typing import Any, overload
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -16,32 +16,20 @@ import numpy as np
 import optax
 
 from jacts import _validation
-from jacts._registry import known_activation
+from jacts._registry import hidden_activation
 from jacts._types import Cache, Params
 
 
-@overload
-def check_data(
-  function: str,
-  params: Params,
-  X: Any,
-  Y: None,
-  activation: Callable,
-  *,
-  check_values: bool = ...,
-  allow_empty: bool = ...,
-) -> tuple[jax.Array, None]: ...
-@overload
-def check_data(
-  function: str,
-  params: Params,
-  X: Any,
-  Y: Any,
-  activation: Callable,
-  *,
-  check_values: bool = ...,
-  allow_empty: bool = ...,
-) -> tuple[jax.Array, jax.Array]: ...
+def check_inputs(function: str, params: Params, X: Any, activation: Callable) -> jax.Array:
+  """Returns X in the parameters' dtype, for forward and predict (no labels; m = 0 examples is
+  fine), or raises naming the argument. X must be finite in that dtype, where it is concrete."""
+  check_params(function, params)
+  shaped = _shaped_inputs(function, params, X, activation, allow_empty=True)
+  dtype = np.dtype(params.W1.dtype)
+  _check_values(function, X, None, dtype)
+  return shaped.astype(dtype)
+
+
 def check_data(
   function: str,
   params: Params,
@@ -50,18 +38,35 @@ def check_data(
   activation: Callable,
   *,
   check_values: bool = True,
-  allow_empty: bool = False,
-) -> tuple[jax.Array, jax.Array | None]:
-  """Returns X (and Y, as (m, n_y)) in the parameters' dtype, or raises naming the argument.
+) -> tuple[jax.Array, jax.Array]:
+  """Returns X and Y (as (m, n_y)) in the parameters' dtype, or raises naming the argument.
 
-  ``allow_empty``: whether m = 0 examples is fine (forward, predict); elsewhere a mean over no
-  examples would be NaN. ``check_values``: whether to check that X is finite in the parameters'
-  dtype and Y holds 0 and 1 only (where they are concrete).
+  X needs at least one example (a mean over none would be NaN), and Y is required.
+  ``check_values``: whether to check that X is finite in the parameters' dtype and Y holds 0 and
+  1 only (where they are concrete).
   """
   check_params(function, params)
-  known_activation(activation)
-  n_x, n_h, n_y = params.W1.shape[1], params.W1.shape[0], params.W2.shape[0]
-  given_X, given_Y = X, Y
+  n_y = params.W2.shape[0]
+  if Y is None:  # Before X is converted: nothing is compiled for a call that cannot run.
+    raise TypeError(
+      f"`{function}`: `Y` must be an array of labels in {{0, 1}} of shape (m, n_y) = "
+      f"(m, {n_y}){', or (m,)' if n_y == 1 else ''}; got None."
+    )
+  shaped_X = _shaped_inputs(function, params, X, activation, allow_empty=False)
+  shaped_Y = _shaped_labels(function, n_y, Y, shaped_X.shape[0])
+  dtype = np.dtype(params.W1.dtype)
+  if check_values:
+    _check_values(function, X, Y, dtype)
+  return shaped_X.astype(dtype), shaped_Y.astype(dtype)
+
+
+def _shaped_inputs(
+  function: str, params: Params, X: Any, activation: Callable, *, allow_empty: bool
+) -> jax.Array:
+  """Checks ``activation`` (an elementwise jacts activation) and the shape of X; ``params`` are
+  checked already."""
+  hidden_activation(function, activation)
+  n_x, n_h = params.W1.shape[1], params.W1.shape[0]
   X = numeric_array(function, "X", X)
   if X.ndim != 2 or X.shape[1] != n_x:
     raise ValueError(
@@ -71,24 +76,25 @@ def check_data(
   if X.shape[0] == 0 and not allow_empty:
     raise ValueError(f"`{function}`: `X` must hold at least one example; got shape {X.shape}.")
   check_activation_parameters(function, activation, X.shape[0], n_h)
-  if Y is not None:
-    Y = numeric_array(function, "Y", Y)
-    if Y.ndim == 1 and n_y == 1:
-      Y = Y[:, None]
-    if Y.ndim != 2 or Y.shape[1] != n_y:
-      raise ValueError(
-        f"`{function}`: `Y` must have shape (m, n_y) = (m, {n_y}), or (m,) when n_y = 1 "
-        f"(n_y from `params.W2`); got shape {Y.shape}."
-      )
-    if Y.shape[0] != X.shape[0]:
-      raise ValueError(
-        f"`{function}`: `X` and `Y` must have the same number of rows (examples); got "
-        f"{X.shape[0]} and {Y.shape[0]}."
-      )
-  dtype = np.dtype(params.W1.dtype)
-  if check_values:
-    _check_values(function, given_X, given_Y, dtype)
-  return X.astype(dtype), None if Y is None else Y.astype(dtype)
+  return X
+
+
+def _shaped_labels(function: str, n_y: int, Y: Any, m: int) -> jax.Array:
+  """Y as (m, n_y): refuses another shape, or another number of rows than X's m."""
+  Y = numeric_array(function, "Y", Y)
+  if Y.ndim == 1 and n_y == 1:
+    Y = Y[:, None]
+  if Y.ndim != 2 or Y.shape[1] != n_y:
+    raise ValueError(
+      f"`{function}`: `Y` must have shape (m, n_y) = (m, {n_y}), or (m,) when n_y = 1 "
+      f"(n_y from `params.W2`); got shape {Y.shape}."
+    )
+  if Y.shape[0] != m:
+    raise ValueError(
+      f"`{function}`: `X` and `Y` must have the same number of rows (examples); got "
+      f"{m} and {Y.shape[0]}."
+    )
+  return Y
 
 
 def _check_values(function: str, X: Any, Y: Any, dtype: np.dtype) -> None:
@@ -232,6 +238,25 @@ def check_seed(function: str, seed: Any) -> None:
     )
 
 
+def check_key(function: str, key: Any) -> None:
+  """Refuses anything but one ``jax.random`` key, as ``jax.random.split`` takes it: a typed key
+  of shape (), or a raw uint32 key of the default implementation's shape ((2,) for threefry)."""
+  dtype = getattr(key, "dtype", None)
+  typed = dtype is not None and jnp.issubdtype(dtype, jax.dtypes.prng_key)
+  if not typed and dtype != np.uint32:
+    given = f"{key!r:.60}" if dtype is None else f"an array of dtype {dtype}, shape {np.shape(key)}"
+    raise TypeError(
+      f"`{function}`: `key` must be a jax.random key (jax.random.key(seed)); got {given}."
+    )
+  raw = jax.eval_shape(jax.random.PRNGKey, 0).shape  # No computation: the shape alone.
+  if np.shape(key) != (() if typed else raw):
+    kind = "a key array" if typed else "a uint32 array"
+    raise ValueError(
+      f"`{function}`: `key` must be one jax.random key, of shape () (a raw uint32 key: {raw}); "
+      f"got {kind} of shape {np.shape(key)} (pass one key, or jax.vmap over several)."
+    )
+
+
 def check_positive_int(function: str, name: str, value: Any, *, allow_zero: bool = False) -> None:
   lowest = 0 if allow_zero else 1
   if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lowest:
@@ -239,6 +264,8 @@ def check_positive_int(function: str, name: str, value: Any, *, allow_zero: bool
 
 
 def numeric_array(function: str, argument: str, x: Any) -> jax.Array:
+  if x is None:
+    raise TypeError(f"`{function}`: `{argument}` must be an array; got None.")
   if not hasattr(x, "shape"):
     try:
       x = np.asarray(x)

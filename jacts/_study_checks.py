@@ -13,14 +13,22 @@ DTYPES = ("bfloat16", "float16", "float32", "float64")
 
 
 def check_data(
-  function: str, X: ArrayLike, labels: ArrayLike, x_name: str = "X", labels_name: str = "labels"
+  function: str,
+  X: ArrayLike,
+  labels: ArrayLike,
+  dtypes: tuple[str, ...],
+  x_name: str = "X",
+  labels_name: str = "labels",
 ) -> tuple[jax.Array, jax.Array, int]:
+  """X as float32 and the labels as int32, with the number of classes; X must be finite and fit
+  in float32 (where the study keeps it) and in each of ``dtypes`` (where it is rounded to)."""
   X, labels = np.asarray(X), np.asarray(labels)
   if X.ndim != 2 or X.shape[0] == 0 or not np.issubdtype(X.dtype, np.floating):
     raise ValueError(
       f"`{function}`: `{x_name}` must be a floating array of shape (m, n_x) with m >= 1; got "
       f"{X.dtype} of shape {X.shape}."
     )
+  check_finite(function, x_name, X, dtypes)
   if labels.shape != (X.shape[0],) or not np.issubdtype(labels.dtype, np.integer):
     raise ValueError(
       f"`{function}`: `{labels_name}` must be integer class indices of shape ({X.shape[0]},); "
@@ -29,6 +37,22 @@ def check_data(
   if labels.min() < 0:
     raise ValueError(f"`{function}`: `{labels_name}` must be >= 0; got {labels.min()}.")
   return jnp.asarray(X, jnp.float32), jnp.asarray(labels, jnp.int32), int(labels.max()) + 1
+
+
+def check_finite(function: str, name: str, X: np.ndarray, dtypes: tuple[str, ...]) -> None:
+  """Refuses NaN and infinities in X, and values that would round to infinity in float32 or in
+  one of ``dtypes`` (float16 beyond 65504): each would turn the gradients NaN, which no
+  measurement can read (a NaN against a NaN counts as no differing draw)."""
+  if not np.all(np.isfinite(X)):
+    raise ValueError(f"`{function}`: `{name}` must be finite; got NaN or infinite values.")
+  largest = float(np.max(np.abs(X)))
+  for dtype in ("float32", *dtypes):  # Kept in float32, then rounded to each dtype studied.
+    highest = float(jnp.finfo(dtype).max)
+    if largest > highest:
+      raise ValueError(
+        f"`{function}`: `{name}` must fit in {dtype}, a dtype the study computes in (largest "
+        f"magnitude {highest:g}); got values up to {largest:g}."
+      )
 
 
 def check_dtypes(function: str, dtypes: str | Iterable[str]) -> tuple[str, ...]:

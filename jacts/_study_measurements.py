@@ -16,6 +16,7 @@ from jax.typing import ArrayLike
 
 from jacts import _multilayer_lecture as lecture
 from jacts import _study_data, _study_kernels
+from jacts._network_validation import check_key
 from jacts._study_checks import (
   DTYPES,
   check_batch_size,
@@ -80,9 +81,9 @@ def bifurcation(
   arithmetic the two never differ: a pre-activation is 0 with probability 0.
 
   Args:
-    X: inputs, shape (m, n_x).
+    X: inputs, shape (m, n_x): finite, and within the range of each of ``dtypes``.
     labels: class indices, int (m,).
-    key: a ``jax.random`` key.
+    key: one ``jax.random`` key.
     draws: initializations (and mini-batches) per configuration.
     dtypes: names among :data:`DTYPES`.
     widths: hidden widths.
@@ -103,8 +104,10 @@ def bifurcation(
     [('float64', 8, 4, 0)]
   """
   function = "jacts.study.bifurcation"
-  X, labels, n_classes = check_data(function, X, labels)
-  dtypes, widths = check_dtypes(function, dtypes), check_widths(function, widths)
+  dtypes = check_dtypes(function, dtypes)
+  X, labels, n_classes = check_data(function, X, labels, dtypes)
+  check_key(function, key)
+  widths = check_widths(function, widths)
   check_positive(function, "draws", draws)
   check_positive(function, "depth", depth)
   check_batch_size(function, batch_size, X.shape[0])
@@ -161,9 +164,10 @@ def training(
   exactly 0: where none is, the conventions cannot differ and the distance stays 0.
 
   Args:
-    X: training inputs (m, n_x); labels: their classes, int (m,).
-    X_test: held-out inputs; labels_test: their classes.
-    key: a ``jax.random`` key: the initialization and the mini-batches.
+    X: training inputs (m, n_x), finite and within the range of each of ``dtypes``; labels:
+      their classes, int (m,).
+    X_test: held-out inputs, the same; labels_test: their classes.
+    key: one ``jax.random`` key: the initialization and the mini-batches.
     dtypes: names among :data:`DTYPES`.
     conventions: ReLU'(0) values in [0, 1]; the first is the reference of the distances.
     width: hidden width.
@@ -189,15 +193,18 @@ def training(
     [25600, 25600, 25600]
   """
   function = "jacts.study.training"
-  X, labels, n_classes = check_data(function, X, labels)
-  X_test, labels_test, _ = check_data(function, X_test, labels_test, "X_test", "labels_test")
+  dtypes = check_dtypes(function, dtypes)
+  X, labels, n_classes = check_data(function, X, labels, dtypes)
+  X_test, labels_test, _ = check_data(
+    function, X_test, labels_test, dtypes, "X_test", "labels_test"
+  )
+  check_key(function, key)
   if X_test.shape[1] != X.shape[1] or int(np.max(labels_test)) >= n_classes:
     raise ValueError(
       f"`{function}`: `X_test` and `labels_test` must have the training data's {X.shape[1]} "
       f"features and classes below {n_classes}; got {X_test.shape[1]} features and classes up "
       f"to {int(np.max(labels_test))}."
     )
-  dtypes = check_dtypes(function, dtypes)
   conventions = check_conventions(function, conventions)
   for name, value in (("width", width), ("depth", depth), ("steps", steps)):
     check_positive(function, name, value)

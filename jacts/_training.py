@@ -52,7 +52,9 @@ def fit(
     Y: labels in {0, 1}, shape (m, n_y), or (m,) when n_y = 1.
     optimizer: any optax ``GradientTransformation`` (sgd, adam, schedules, chains).
     steps: number of updates.
-    activation: the hidden activation: a jacts activation or a ``functools.partial`` of one.
+    activation: the hidden activation: an elementwise jacts activation, its forward-mode version,
+      or a ``functools.partial`` of one (softmax, log_softmax and glu mix a row's entries and are
+      refused with a ValueError naming ``activation``).
     log_every: record the cost every this many updates.
     gradients: ``"manual"`` uses :func:`backward` (the lecture's equations), ``"autodiff"`` uses
       ``jax.grad`` of :func:`cost` through the custom VJPs; both give the same parameters.

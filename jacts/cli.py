@@ -31,6 +31,7 @@ from jacts._cli_arguments import (
   Parser,
   UserError,
   figure,
+  hidden_activation,
   positive_float,
   positive_int,
   pyplot_or_error,
@@ -115,7 +116,9 @@ def _build_parser() -> argparse.ArgumentParser:
   train = add_command("train", help="train the lecture's shallow network")
   train.add_argument("--dataset", choices=list(DATASETS), default="flower")
   train.add_argument("--hidden", type=positive_int, default=4, help="hidden units (default 4)")
-  train.add_argument("--activation", choices=list(ACTIVATIONS), default="tanh")
+  train.add_argument(
+    "--activation", type=hidden_activation, choices=list(ACTIVATIONS), default="tanh"
+  )
   train.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd")
   train.add_argument("--lr", type=positive_float, default=1.2, help="learning rate (1.2)")
   train.add_argument("--steps", type=positive_int, default=10_000)

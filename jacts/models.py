@@ -21,7 +21,7 @@ Format version 2: a zip archive of exactly these ``<field>.npy`` members, stored
 ``arguments``              0-d unicode string: a JSON object of the activation's other keyword
                            arguments, name -> finite number, true/false or null, e.g.
                            ``{"alpha": 0.5}`` or ``{"approximate": false}``; each one the
-                           activation takes (never ``z``), checked as the activation checks it.
+                           activation takes (never its input), checked as the activation checks it.
                            ``{}`` for the lecture's four, whose arguments are the two fields above
 ``n_x``, ``n_h``, ``n_y``  0-d integers, at least 1, equal to the weights' shapes
 =========================  =====================================================================

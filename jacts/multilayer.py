@@ -73,7 +73,7 @@ def init_params(key: jax.Array, sizes: Sequence[int], *, dtype: DTypeLike | None
     [((32, 64), (32,)), ((32, 32), (32,)), ((10, 32), (10,))]
   """
   function = "jacts.multilayer.init_params"
-  checks.check_key(function, key)
+  _network_validation.check_key(function, key)
   sizes = checks.check_sizes(function, sizes)
   dtype = _validation.floating_dtype(function, "dtype", dtype)
   return lecture.he_normal(key, sizes, dtype)
@@ -87,8 +87,10 @@ def forward(
   Args:
     params: the network's layers, as :func:`init_params` returns them.
     X: inputs, shape (m, n_x), one example per row; computed in the parameters' dtype.
-    activation: the hidden activation: a jacts activation or a ``functools.partial`` of one
-      (``functools.partial(jacts.relu, derivative_at_zero=0.0)`` picks ReLU'(0)).
+    activation: the hidden activation: an elementwise jacts activation, its forward-mode version,
+      or a ``functools.partial`` of one (``functools.partial(jacts.relu, derivative_at_zero=0.0)``
+      picks ReLU'(0)); softmax, log_softmax and glu mix a row's entries and are refused with a
+      ValueError naming ``activation``.
 
   Returns:
     ``(probabilities, cache)``: the softmax output (m, n_y), and the cache of every Z_l and A_l,
@@ -104,7 +106,7 @@ def forward(
     [1. 1. 1. 1. 1.]
   """
   function = "jacts.multilayer.forward"
-  X, _ = checks.check_data(function, params, X, None, activation, allow_empty=True)
+  X = checks.check_inputs(function, params, X, activation)
   in_columns = lecture.forward_pass(tuple(params), X.T, activation)
   cache = Cache(tuple(z.T for z in in_columns.Z), tuple(a.T for a in in_columns.A))
   return cache.A[-1], cache
@@ -204,7 +206,7 @@ def predict(params: Params, X: ArrayLike, *, activation: Callable = relu) -> jax
     (2,)
   """
   function = "jacts.multilayer.predict"
-  X, _ = checks.check_data(function, params, X, None, activation, allow_empty=True)
+  X = checks.check_inputs(function, params, X, activation)
   return lecture.predictions(tuple(params), X.T, activation)
 
 
@@ -278,8 +280,8 @@ def fit(
     ((2,), True)
   """
   function = "jacts.multilayer.fit"
+  _network_validation.check_key(function, key)
   X, labels = checks.check_data(function, params, X, labels, activation)
-  checks.check_key(function, key)
   _network_validation.check_training(function, optimizer, gradients)
   _network_validation.check_schedule(function, steps, log_every)
   checks.check_batch_size(function, batch_size, X.shape[0])

@@ -20,7 +20,7 @@ from jax.typing import ArrayLike
 
 from jacts import _network_validation, _training, _validation
 from jacts._activations import tanh
-from jacts._registry import known_activation
+from jacts._registry import hidden_activation
 from jacts._types import Gradients, Params
 
 
@@ -152,7 +152,7 @@ def _check_global(
   function: str, params: Params, X: Any, Y: Any, device_count: int, activation: Callable
 ) -> tuple[jax.Array, jax.Array]:
   """Shape and dtype checks for global arrays, whose values this process cannot all see."""
-  known_activation(activation)
+  hidden_activation(function, activation)
   n_x, n_y, dtype = params.W1.shape[1], params.W2.shape[0], jnp.result_type(params.W1)
   for name, array, width in (("X", X, n_x), ("Y", Y, n_y)):
     if not isinstance(array, jax.Array) or array.ndim != 2 or array.shape[1] != width:

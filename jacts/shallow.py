@@ -58,7 +58,9 @@ def forward(
   Args:
     params: the network's parameters.
     X: inputs, shape (m, n_x), one example per row.
-    activation: the hidden activation: a jacts activation or a ``functools.partial`` of one.
+    activation: the hidden activation: an elementwise jacts activation, its forward-mode version,
+      or a ``functools.partial`` of one (softmax, log_softmax and glu mix a row's entries and are
+      refused with a ValueError naming ``activation``).
 
   Returns:
     ``(A2, cache)``: A2 (m, n_y), the probabilities of class 1; cache (Z1, A1, Z2, A2).
@@ -72,7 +74,7 @@ def forward(
     ((400, 1), (400, 4))
   """
   function = "jacts.shallow.forward"
-  X, _ = _network_validation.check_data(function, params, X, None, activation, allow_empty=True)
+  X = _network_validation.check_inputs(function, params, X, activation)
   in_columns = _lecture.forward_pass(params, X.T, activation)
   cache = Cache(*(c.T for c in in_columns))  # Batch-first, as X was given.
   return cache.A2, cache
@@ -166,7 +168,7 @@ def predict(params: Params, X: ArrayLike, *, activation: Callable = tanh) -> jax
     [0 0 0]
   """
   function = "jacts.shallow.predict"
-  X, _ = _network_validation.check_data(function, params, X, None, activation, allow_empty=True)
+  X = _network_validation.check_inputs(function, params, X, activation)
   return _lecture.predictions(params, X.T, activation).T
 
 

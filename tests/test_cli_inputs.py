@@ -1,6 +1,7 @@
 """The jacts command on hostile inputs: one line on stderr, and nothing the user had is lost."""
 
 import functools
+import io
 import os
 import pathlib
 import subprocess
@@ -260,8 +261,35 @@ def test_train_offers_the_elementwise_activations_only(capsys):
   shown = "".join(out.split())
   assert "{" + ",".join(models.ACTIVATIONS) + "}" in shown
   for name in ("glu", "softmax", "log_softmax"):
-    result = run(capsys, "train", "--activation", name)
-    assert result[0] == 2 and f"invalid choice: '{name}'" in result[2]
+    code, out, err = run(capsys, "train", "--activation", name)
+    assert (code, out) == (2, "") and len(err.splitlines()) == 1
+    assert err.startswith(
+      f"jacts: error: argument --activation: {name} is not elementwise (each of its outputs "
+      f"depends on other entries along its axis), so it cannot be a hidden activation; choose "
+      f"from {', '.join(models.ACTIVATIONS)}"
+    )
+  code, _, err = run(capsys, "train", "--activation", "swish")
+  assert code == 2 and "argument --activation: invalid choice: 'swish'" in err
+
+
+@pytest.mark.parametrize("name", ["glu", "softmax", "log_softmax"])
+def test_predict_refuses_a_model_file_naming_a_non_elementwise_activation(tmp_path, capsys, name):
+  model = boundary_model(tmp_path / "model.npz")
+  with zipfile.ZipFile(model) as archive:
+    members = {info.filename: archive.read(info) for info in archive.infolist()}
+  buffer = io.BytesIO()
+  np.save(buffer, np.array(name))
+  members["activation.npy"] = buffer.getvalue()
+  with zipfile.ZipFile(model, "w") as archive:
+    for member, data in members.items():
+      archive.writestr(member, data)
+  result = predict(capsys, model, tmp_path / "points.csv", "x1,x2\n0.5,0.5\n")
+  assert_error(
+    result,
+    1,
+    f"{model}: `activation`: {name} is not elementwise, so it cannot be a hidden activation; one "
+    f"of {sorted(models.ACTIVATIONS)}.",
+  )
 
 
 def test_train_saves_a_model_of_a_new_activation_with_its_own_defaults(tmp_path, keep_x64):

@@ -56,7 +56,10 @@ def test_non_finite_inputs(bad_value):
 
 @pytest.mark.parametrize("activation", [jnp.sin, jax.nn.relu, "tanh"])
 def test_activation_jacts_cannot_differentiate(activation):
-  with pytest.raises(ValueError, match=r"`activation` must be an activation jacts knows"):
+  with pytest.raises(
+    ValueError,
+    match=r"^`jacts\.shallow\.fit`: `activation` must be an elementwise jacts activation",
+  ):
     fit(activation=activation)
 
 
