@@ -24,7 +24,7 @@ _LEAKY_SLOPE = RULES["leaky_relu"].default("negative_slope")
 _LEAKY_AT_ZERO = RULES["leaky_relu"].default("derivative_at_zero")
 
 
-def sigmoid(z: ArrayLike) -> jax.Array:
+def sigmoid(x: ArrayLike) -> jax.Array:
   r"""The logistic sigmoid, differentiated by the lecture's :math:`a(1 - a)`.
 
   .. math::
@@ -38,10 +38,11 @@ def sigmoid(z: ArrayLike) -> jax.Array:
   mode, see :func:`jacts.forward_mode`.
 
   Args:
-    z: a floating-point array of any shape (float16, bfloat16, float32, float64) or Python float.
+    x: the input z: an array of any shape, floating (float16, bfloat16, float32, float64), or
+      integer, bool or a Python number where jax.nn accepts one (computed as jax.nn does).
 
   Returns:
-    ``g(z)``, with the shape and dtype of ``z``.
+    ``g(z)``, with the shape, dtype and weak type that jax.nn's namesake gives.
 
   Example:
     >>> import jax, jax.numpy as jnp, jacts
@@ -50,10 +51,10 @@ def sigmoid(z: ArrayLike) -> jax.Array:
     >>> print(jax.grad(jacts.sigmoid)(0.0))
     0.25
   """
-  return _sigmoid(z)
+  return _sigmoid(x)
 
 
-def tanh(z: ArrayLike) -> jax.Array:
+def tanh(x: ArrayLike, /) -> jax.Array:
   r"""The hyperbolic tangent, differentiated by the lecture's :math:`1 - a^2`.
 
   .. math::
@@ -65,10 +66,11 @@ def tanh(z: ArrayLike) -> jax.Array:
   and 3.47 in bfloat16. For forward mode, see :func:`jacts.forward_mode`.
 
   Args:
-    z: a floating-point array of any shape (float16, bfloat16, float32, float64) or Python float.
+    x: the input z: an array of any shape, floating (float16, bfloat16, float32, float64), or
+      integer, bool or a Python number where jax.nn accepts one (computed as jax.nn does).
 
   Returns:
-    ``g(z)``, with the shape and dtype of ``z``.
+    ``g(z)``, with the shape, dtype and weak type that jax.nn's namesake gives.
 
   Example:
     >>> import jax, jax.numpy as jnp, jacts
@@ -77,10 +79,10 @@ def tanh(z: ArrayLike) -> jax.Array:
     >>> print(jax.grad(jacts.tanh)(0.0))
     1.0
   """
-  return _tanh(z)
+  return _tanh(x)
 
 
-def relu(z: ArrayLike, *, derivative_at_zero: float = _RELU_AT_ZERO) -> jax.Array:
+def relu(x: ArrayLike, *, derivative_at_zero: float = _RELU_AT_ZERO) -> jax.Array:
   r"""The rectified linear unit, with the lecture's derivative.
 
   .. math::
@@ -92,11 +94,12 @@ def relu(z: ArrayLike, *, derivative_at_zero: float = _RELU_AT_ZERO) -> jax.Arra
   convention. For forward mode, see :func:`jacts.forward_mode`.
 
   Args:
-    z: a floating-point array of any shape (float16, bfloat16, float32, float64) or Python float.
+    x: the input z: an array of any shape, floating (float16, bfloat16, float32, float64), or
+      integer, bool or a Python number where jax.nn accepts one (computed as jax.nn does).
     derivative_at_zero: d_0, the derivative used at exactly ``z == 0``; a Python number in [0, 1].
 
   Returns:
-    ``g(z)``, with the shape and dtype of ``z``.
+    ``g(z)``, with the shape, dtype and weak type that jax.nn's namesake gives.
 
   Example:
     >>> import jax, jacts
@@ -105,11 +108,11 @@ def relu(z: ArrayLike, *, derivative_at_zero: float = _RELU_AT_ZERO) -> jax.Arra
     >>> print(jax.grad(lambda z: jacts.relu(z, derivative_at_zero=0.0))(0.0))
     0.0
   """
-  return _relu(z, derivative_at_zero=derivative_at_zero)
+  return _relu(x, derivative_at_zero=derivative_at_zero)
 
 
 def leaky_relu(
-  z: ArrayLike,
+  x: ArrayLike,
   negative_slope: ArrayLike = _LEAKY_SLOPE,
   *,
   derivative_at_zero: float = _LEAKY_AT_ZERO,
@@ -127,14 +130,15 @@ def leaky_relu(
   For forward mode, see :func:`jacts.forward_mode`.
 
   Args:
-    z: a floating-point array of any shape (float16, bfloat16, float32, float64) or Python float.
+    x: the input z: an array of any shape, floating (float16, bfloat16, float32, float64), or
+      integer, bool or a Python number where jax.nn accepts one (computed as jax.nn does).
     negative_slope: s, a finite Python float or a floating-point array whose shape broadcasts to
       ``z``'s (a scalar, or one slope per channel).
     derivative_at_zero: d_0, the derivative used at exactly ``z == 0``: 1 (the default) or s
       both work; a Python number between s and 1 when s is a Python float.
 
   Returns:
-    ``g(z)``, with the shape and dtype of ``z``.
+    ``g(z)``, with the shape, dtype and weak type that jax.nn's namesake gives.
 
   Example:
     >>> import jax, jax.numpy as jnp, jacts
@@ -145,4 +149,4 @@ def leaky_relu(
     >>> print(jax.grad(jacts.leaky_relu, argnums=1)(-2.0, 0.2))  # d/ds = z where z < 0
     -2.0
   """
-  return _leaky_relu(z, negative_slope, derivative_at_zero=derivative_at_zero)
+  return _leaky_relu(x, negative_slope, derivative_at_zero=derivative_at_zero)

@@ -6,23 +6,28 @@ from collections.abc import Callable
 import jax
 from jax.typing import ArrayLike
 
-from jacts._differentiable import prepare
+from jacts import _validation
+from jacts._differentiable import Prepared, prepare
 from jacts._registry import known_activation
 
 
 def derivative(activation: Callable) -> Callable[..., jax.Array]:
-  """Returns g', the derivative of a jacts activation with respect to z, as a function.
+  """Returns g', the derivative of a jacts activation with respect to its input, as a function.
 
-  The returned function takes the same arguments as the activation and uses the same rule as its
-  custom VJP (including the conventions at kinks), so ``derivative(f)(z) * g`` is exactly what
-  ``jax.vjp(f, z)`` returns for the cotangent ``g``.
+  The returned function takes the same arguments as the activation and computes g' exactly as
+  its custom VJP does: the same rule, the same conventions at kinks, and the same form (from the
+  output a = g(z) where the backward pass keeps a, else from z). So ``derivative(f)(x) * g`` is
+  bit for bit what ``jax.vjp(f, x)`` returns for the cotangent ``g``, eagerly and under
+  ``jax.jit``; where the form read from a loses precision (sigmoid once a rounds to 1), both
+  do, within the bounds the conventions page states.
 
   Args:
     activation: a jacts activation, or its forward-mode version (or a ``functools.partial`` of
       either, whose bound arguments are kept).
 
   Returns:
-    A function ``(z, *args, **kwargs) -> g'(z)`` with the shape and dtype of ``z``.
+    A function ``(x, *args, **kwargs) -> g'(x)`` with the shape and dtype of the activation's
+    result (an integer ``x`` that relu keeps as integers gives g' in the default float type).
 
   Example:
     >>> import jax.numpy as jnp, jacts
@@ -39,9 +44,8 @@ def derivative(activation: Callable) -> Callable[..., jax.Array]:
   rule = _elementwise(known_activation(activation).rule)
   function = f"jacts.derivative(jacts.{rule.name})"
 
-  def activation_derivative(z: ArrayLike, *args, **kwargs) -> jax.Array:
-    prepared = prepare(rule, function, z, *args, **kwargs)
-    return rule.derivative(prepared.z, *prepared.params, *prepared.options, *prepared.conventions)
+  def activation_derivative(x: ArrayLike, *args, **kwargs) -> jax.Array:
+    return _typed_as_result(prepare(rule, function, x, *args, **kwargs), Prepared.derivative)
 
   activation_derivative.__name__ = f"{rule.name}_derivative"
   activation_derivative.__qualname__ = activation_derivative.__name__
@@ -86,19 +90,30 @@ def derivative_from_output(activation: Callable) -> Callable[..., jax.Array]:
   function = f"jacts.derivative_from_output(jacts.{rule.name})"
 
   def activation_derivative_from_output(a: ArrayLike, *args, **kwargs) -> jax.Array:
-    prepared = prepare(rule, function, a, *args, **kwargs)
-    if not prepared.uses_output:
+    prepared = prepare(rule, function, a, *args, input_name="a", **kwargs)
+    if not rule.output_determines_slope(prepared.numbers, prepared.conventions):
       raise ValueError(
         f"`{function}`: the output does not determine g' for these arguments "
         f"({_arguments(rule, prepared)}); use jacts.derivative(jacts.{rule.name}) on z."
       )
-    return rule.derivative_from_output(
-      prepared.z, *prepared.params, *prepared.options, *prepared.conventions
+    return _typed_as_result(
+      prepared,
+      lambda p: rule.derivative_from_output(p.z, *p.params, *p.options, *p.conventions),
     )
 
   activation_derivative_from_output.__name__ = f"{rule.name}_derivative_from_output"
   activation_derivative_from_output.__qualname__ = activation_derivative_from_output.__name__
   return activation_derivative_from_output
+
+
+def _typed_as_result(prepared: Prepared, slope: Callable[[Prepared], jax.Array]) -> jax.Array:
+  """``slope(prepared)`` in the type of the activation's result: weakly typed where it is, and
+  in the default float type where the activation keeps integers (relu of an int array)."""
+  if prepared.integer:
+    z = jax.numpy.asarray(prepared.z, jax.numpy.result_type(float))
+    prepared = prepared._replace(z=z, params=tuple(p.astype(z.dtype) for p in prepared.params))
+  result = slope(prepared)
+  return _validation.weakly_typed(result) if prepared.weak else result
 
 
 def _arguments(rule, prepared) -> str:

@@ -25,33 +25,46 @@ class Prepared(NamedTuple):
   """An activation's arguments after validation, in the order its rule takes them."""
 
   rule: Rule
-  z: jax.Array
+  z: jax.Array  # The input, in the dtype computed in (never weakly typed).
   params: tuple  # Each parameter as an array in z's dtype.
   numbers: tuple  # Each parameter as the Python float it was given as, else None (an array).
   options: tuple  # Checked; the static ones hashable.
   conventions: tuple  # g' at each kink: static Python floats (None: the rule's own default).
+  weak: bool = False  # Whether the result is weakly typed, as jax.nn's is for this input.
+  integer: bool = False  # Whether jax.nn's result is integers (relu of an int array).
 
   @property
   def uses_output(self) -> bool:
     """Whether g' is computed from the output a = g(z) for these arguments."""
     return self.rule.uses_output(self.numbers, self.conventions)
 
+  def derivative(self) -> jax.Array:
+    """g'(z) exactly as the custom VJP computes it: from a = g(z) where the backward pass keeps
+    a (no parameter given as an array, whose gradient needs z), else from z."""
+    from_output = self.uses_output and None not in self.numbers
+    residual = self.rule.value(self.z, *self.params, *self.options) if from_output else self.z
+    return self.rule.slope(residual, from_output, self.params, self.options, self.conventions)
 
-def prepare(rule: Rule, function: str, z: ArrayLike, *args, **kwargs) -> Prepared:
-  """Checks a call's arguments against ``rule`` (before tracing), naming ``function``.
+
+def prepare(
+  rule: Rule, function: str, x: ArrayLike, *args, input_name: str = "x", **kwargs
+) -> Prepared:
+  """Checks a call's arguments against ``rule`` (before tracing), naming ``function``, and
+  ``input_name`` for the input.
 
   The arguments are bound to the rule's signature, so defaults come from the table and wrong
   arguments are named as the public function's.
   """
   try:
-    bound = rule.signature.bind(z, *args, **kwargs)
+    bound = rule.signature.bind(x, *args, **kwargs)
   except TypeError as error:
     raise TypeError(
       f"`{function}` takes the arguments of jacts.{rule.name}{rule.signature}; {error}."
     ) from None
   bound.apply_defaults()
   given = bound.arguments
-  z = _validation.floating_array(function, "z", z)
+  given_input = _validation.activation_input(function, input_name, x, rule.name)
+  z = given_input.x
   params = tuple(
     _validation.parameter(function, p.name, given[p.name], z, p.lowest, p.highest, p.above_lowest)
     for p in rule.parameters
@@ -73,7 +86,9 @@ def prepare(rule: Rule, function: str, z: ArrayLike, *args, **kwargs) -> Prepare
     )
     for k in rule.kinks
   )
-  return Prepared(rule, z, params, numbers, options, conventions)
+  return Prepared(
+    rule, z, params, numbers, options, conventions, given_input.weak, given_input.integer
+  )
 
 
 _ANY = (-math.inf, math.inf)
@@ -110,15 +125,64 @@ def merge(rule: Rule, static: _Static, like: jax.Array, traced, arrays) -> tuple
   return params, options
 
 
+def custom_jvp_from_rule(rule: Rule) -> Callable:
+  """Builds ``f(static, z, traced, arrays)`` (see :func:`split`) whose JVP is ``rule``'s
+  derivative.
+
+  .. math::
+    \\dot a = g'(z) \\dot z + \\sum_k \\frac{\\partial g}{\\partial s_k} \\dot s_k
+
+  The JVP computes a by calling ``f`` itself, so that differentiating the JVP again (second
+  derivatives) differentiates a by the rule too, not by autodiff of how g is computed (which at
+  a kink of the formula, log-sigmoid's min(z, 0) at 0, is not g').
+  """
+
+  @functools.partial(jax.custom_jvp, nondiff_argnums=(0,))
+  def f(static, z, traced, arrays):
+    params, options = merge(rule, static, z, traced, arrays)
+    return rule.value(z, *params, *options)
+
+  def _jvp(static, primals, tangents):
+    z, traced, arrays = primals
+    z_dot, traced_dot, _ = tangents
+    params, options = merge(rule, static, z, traced, arrays)
+    a = f(static, z, traced, arrays)
+    if _is_zero(z_dot):
+      a_dot = jnp.zeros_like(a)
+    elif not rule.elementwise:
+      # Every rule without a derivative has a jacobian_vector (Rule's typing cannot say so).
+      jacobian_vector = cast(Callable[..., jax.Array], rule.jacobian_vector)
+      a_dot = jacobian_vector(z, a, z_dot, *options)
+    else:
+      from_output = rule.uses_output(static.numbers, static.conventions)
+      residual = a if from_output else z
+      a_dot = rule.slope(residual, from_output, params, options, static.conventions) * z_dot
+    dynamic = (p for p, n in zip(rule.parameters, static.numbers, strict=True) if n is None)
+    for p, p_dot in zip(dynamic, traced_dot, strict=True):
+      # A parameter that is not perturbed adds nothing: not d * 0, which is NaN where d is
+      # infinite (d(slope * z)/d slope = z = -inf).
+      if not _is_zero(p_dot):
+        a_dot = a_dot + p.derivative(z, *params, *options) * jnp.broadcast_to(p_dot, z.shape)
+    return a, a_dot
+
+  f.defjvp(_jvp, symbolic_zeros=True)
+  return f
+
+
+def _is_zero(tangent) -> bool:
+  return isinstance(tangent, jax.custom_derivatives.SymbolicZero)
+
+
 def custom_vjp_from_rule(rule: Rule) -> Callable:
   """Builds ``f(static, z, traced, arrays)`` (see :func:`split`) whose VJP is ``rule``'s.
 
   The residual is the output ``a`` alone where it determines g' (sigmoid, tanh, softplus, ELU,
   softmax...: the lecture's point that a(1-a) and 1-a^2 are cheap once a is known), else ``z``,
-  which is also what a traced parameter's gradient needs. ``_fwd`` computes the
-  primal itself rather than calling ``f``, so that forward-over-reverse (``jax.hessian``) can
-  differentiate it.
+  which is also what a traced parameter's gradient needs. ``_fwd`` computes a with the rule's
+  custom JVP, so that forward-over-reverse (``jax.hessian``, grad of grad) can differentiate
+  it, by the rule.
   """
+  primal = custom_jvp_from_rule(rule)
 
   @functools.partial(jax.custom_vjp, nondiff_argnums=(0,))
   def f(static, z, traced, arrays):
@@ -130,8 +194,7 @@ def custom_vjp_from_rule(rule: Rule) -> Callable:
     return not traced and rule.uses_output(static.numbers, static.conventions)
 
   def _fwd(static, z, traced, arrays):
-    params, options = merge(rule, static, z, traced, arrays)
-    a = rule.value(z, *params, *options)
+    a = primal(static, z, traced, arrays)
     if not reads_output(static, traced):
       return a, (z, traced, arrays)
     # The output too, not only the residual: the next layer must read the buffer that is kept.
@@ -188,17 +251,25 @@ def _sum_to_shape(x: jax.Array, shape: tuple) -> jax.Array:
 def differentiable(
   name: str, build: Callable[[Rule], Callable] = custom_vjp_from_rule, function: str = ""
 ) -> Callable[..., jax.Array]:
-  """``call(z, *args, **kwargs)`` for the rule ``name``: checks the arguments (errors name
+  """``call(x, *args, **kwargs)`` for the rule ``name``: checks the arguments (errors name
   ``function``, by default ``jacts.<name>``), then applies what ``build`` makes of the rule: its
-  custom VJP, or its custom JVP for forward mode."""
+  custom VJP, or its custom JVP for forward mode.
+
+  The input is computed in the dtype jax.nn's namesake gives for it, and the result is weakly
+  typed where jax.nn's is (a Python float in, say). Integer results (jax.nn's relu, hard_tanh
+  and identity keep integers) have nothing to differentiate: they are jax.nn's own.
+  """
   rule = RULES[name]
   implementation = build(rule)
   function = function or f"jacts.{name}"
 
-  def call(z, *args, **kwargs):
-    prepared = prepare(rule, function, z, *args, **kwargs)
+  def call(x, *args, **kwargs):
+    prepared = prepare(rule, function, x, *args, **kwargs)
+    if prepared.integer:
+      return getattr(jax.nn, name)(prepared.z)
     static, traced, arrays = split(prepared)
-    return implementation(static, prepared.z, traced, arrays)
+    a = implementation(static, prepared.z, traced, arrays)
+    return _validation.weakly_typed(a) if prepared.weak else a
 
   return call
 

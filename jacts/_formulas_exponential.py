@@ -56,10 +56,11 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def _selu(z):
-  # jax.nn's scale * elu(z, alpha) with the scale inside each branch (the same operations on
-  # each element): a separate product let XLA recompute a from z in the backward pass.
-  below = _SELU_SCALE * (_SELU_ALPHA * jnp.expm1(jnp.minimum(z, 0)))
-  return jnp.where(z > 0, _SELU_SCALE * z, below)
+  # jax.nn's scale * elu(z, alpha). With the scale inside each branch instead, XLA's simplifier
+  # folds scale * (alpha * e) into (scale alpha) * e under jit, one ulp from jax.nn's; in this
+  # form XLA would recompute a from z in the backward pass, so the rule pins a (pin_output).
+  below = _SELU_ALPHA * jnp.expm1(jnp.minimum(z, 0))
+  return _SELU_SCALE * jnp.where(z > 0, z, below)
 
 
 def _selu_derivative(z, at_zero):
@@ -68,7 +69,8 @@ def _selu_derivative(z, at_zero):
 
 
 def _selu_from_output(a, at_zero):
-  below = a + constant(_SELU_SCALE * _SELU_ALPHA, a)
+  # scale alpha as a's dtype rounds it, as g does: a + that is exactly 0 where e^z - 1 is -1.
+  below = a + constant(_SELU_SCALE, a) * constant(_SELU_ALPHA, a)
   return with_conventions(a, jnp.where(a > 0, constant(_SELU_SCALE, a), below), (0.0, at_zero))
 
 
@@ -120,6 +122,7 @@ EXPONENTIAL_LINEAR: tuple[Rule, ...] = (
     derivative=_selu_derivative,
     derivative_from_output=_selu_from_output,
     naive=_naive_selu,
+    pin_output=True,
     kinks=(
       Kink(
         "derivative_at_zero",

@@ -31,6 +31,20 @@ logistic = in_float32_if_half(jax.nn.sigmoid)
 hyperbolic_tangent = in_float32_if_half(jnp.tanh)
 
 
+def complementary(z):
+  """(sigmoid(z), sigmoid(-z)) = (s, 1 - s), each within a few ulp: 1 - s of a rounded s would
+  lose the small side's digits (for z = 17 in float32, s rounds to 1 and 1 - s to 0, not e^-17).
+  One exponential for both; half precision is computed in float32 and rounded back."""
+  if jnp.finfo(z.dtype).bits < 32:
+    s, rest = complementary(z.astype(jnp.float32))
+    return s.astype(z.dtype), rest.astype(z.dtype)
+  e = jnp.exp(-jnp.abs(z))
+  near_one = 1 / (1 + e)
+  small = e * near_one
+  above = z >= 0
+  return jnp.where(above, near_one, small), jnp.where(above, small, near_one)
+
+
 def _sigmoid_derivative(z):
   return _sigmoid_from_output(logistic(z))
 
@@ -56,12 +70,9 @@ def _relu_derivative(z, derivative_at_zero):
 
 
 def _leaky_relu(z, negative_slope):
-  # Piecewise, as PReLU: equals the lecture's max(slope*z, z) for 0 <= slope <= 1. NaN is not
-  # below 0, so it comes out as itself; a zero slope gives 0 at z = -inf, as ReLU does, where
-  # 0 * -inf would be NaN (a select on the slope alone: one scalar test for a scalar slope).
-  slope = same_rank(negative_slope, z)
-  below = jnp.where(slope == 0, jnp.zeros((), z.dtype), slope * z)
-  return jnp.where(z < 0, below, z)
+  # Piecewise, as PReLU and jax.nn: equals the lecture's max(slope*z, z) for 0 <= slope <= 1.
+  # As jax.nn's, bit for bit: -0.0 for a slope of 0 below 0, and NaN at -inf (0 * -inf).
+  return jnp.where(z >= 0, z, same_rank(negative_slope, z) * z)
 
 
 def _leaky_relu_derivative(z, negative_slope, derivative_at_zero):
@@ -111,6 +122,7 @@ LECTURE: tuple[Rule, ...] = (
     derivative=_tanh_derivative,
     derivative_from_output=_tanh_from_output,
     naive=_naive_tanh,
+    positional_only=True,  # jax.nn.tanh is jnp.tanh, a ufunc.
   ),
   Rule(
     name="relu",

@@ -2,8 +2,11 @@
 
 At every kink the derivative is undefined and any value of the sub-differential is a valid
 choice. The default is what jax.nn's autodiff gives there; PyTorch's choice is recorded beside
-it. Where g' is 0 at both kinks (relu6, hard-sigmoid by default), the output a determines g'
-(a is 0 or at its ceiling exactly where g' is 0), and the backward pass keeps a alone.
+it. Where g' is 0 at both kinks and a = z on the slope (relu6 by default, hard-tanh with both
+conventions 0), the output a determines g' (a is 0, 6 or +-1 exactly where g' is 0), and the
+backward pass keeps a alone. Where g computes z + 3 or z + 1 (hard-sigmoid, sparse-sigmoid), that
+sum rounds onto the kink for z just below it (2.9999999999999996 + 3 is 6 in float64), so a
+reaches its flat side where g' is not 0: their backward pass reads z.
 """
 
 import jax
@@ -43,11 +46,6 @@ def _hard_sigmoid_derivative(z, at_minus_three, at_three):
   return linear_pieces(z, kinks, (0, 1 / 6, 0), (at_minus_three, at_three), sides)
 
 
-def _hard_sigmoid_from_output(a, at_minus_three, at_three):
-  del at_minus_three, at_three  # Both 0 (output_determines).
-  return inside(a, 0, 1, 1 / 6)
-
-
 # hard-SiLU (hard-swish): g = z relu6(z + 3) / 6, g' = 0 below -3, (2z + 3) / 6 on (-3, 3), 1
 # above 3.
 def _hard_silu_derivative(z, at_minus_three, at_three):
@@ -77,11 +75,6 @@ def _hard_tanh_from_output(a, at_minus_one, at_one):
 def _sparse_sigmoid_derivative(z, at_minus_one, at_one):
   (kinks, sides) = _SPARSE_SIGMOID
   return linear_pieces(z, kinks, (0, 0.5, 0), (at_minus_one, at_one), sides)
-
-
-def _sparse_sigmoid_from_output(a, at_minus_one, at_one):
-  del at_minus_one, at_one  # Both 0 (output_determines).
-  return inside(a, 0, 1, 0.5)
 
 
 def _naive_relu6(z: ArrayLike) -> jax.Array:
@@ -139,7 +132,7 @@ PIECEWISE: tuple[Rule, ...] = (
     name="hard_sigmoid",
     value=jax.nn.hard_sigmoid,
     derivative=_hard_sigmoid_derivative,
-    derivative_from_output=_hard_sigmoid_from_output,
+    derivative_from_output=None,  # a = 1 at z = 3 - ulp too: z + 3 rounds to 6.
     naive=_naive_hard_sigmoid,
     kinks=_kinks(
       ("derivative_at_minus_three", "derivative_at_three"),
@@ -182,7 +175,7 @@ PIECEWISE: tuple[Rule, ...] = (
     name="sparse_sigmoid",
     value=jax.nn.sparse_sigmoid,
     derivative=_sparse_sigmoid_derivative,
-    derivative_from_output=_sparse_sigmoid_from_output,
+    derivative_from_output=None,  # a = 1 at z = 1 - ulp / 2 too: z + 1 rounds to 2.
     naive=_naive_sparse_sigmoid,
     # jax.nn's clip splits the tie between its two sides: 1/4.
     kinks=_kinks(

@@ -14,8 +14,8 @@ import jax.numpy as jnp
 from jax.typing import ArrayLike
 
 from jacts._formulas_exponential import EXPONENTIAL_LINEAR
-from jacts._formulas_lecture import in_float32_if_half, logistic
-from jacts._rule import Option, Parameter, Rule, clipped, constant, same_rank
+from jacts._formulas_lecture import complementary, in_float32_if_half, logistic
+from jacts._rule import Option, Parameter, Rule, below_far, clipped, constant, same_rank
 
 
 # softplus: g = log(1 + e^z), g' = sigmoid(z) = 1 - e^-a.
@@ -29,9 +29,10 @@ def _softplus_from_output(a):
 
 # log-sigmoid: g = log sigmoid(z) = -softplus(-z), g' = sigmoid(-z) = 1 - e^a.
 def _log_sigmoid(z):
-  # jax.nn's -logaddexp(-z, 0) as min(z, 0) - log(1 + e^-|z|), the same values (negation is
-  # exact): in jax.nn's form XLA recomputes a from z in the backward pass, keeping z beside a.
-  return jnp.minimum(z, 0) - jnp.log1p(jnp.exp(-jnp.abs(z)))
+  # jax.nn's -logaddexp(-z, 0) as min(z, -0) - log(1 + e^-|z|): the same values (negation is
+  # exact), -0.0 where the logarithm underflows included. In jax.nn's form XLA recomputes a from
+  # z in the backward pass, keeping z beside a.
+  return jnp.minimum(z, -0.0) - jnp.log1p(jnp.exp(-jnp.abs(z)))
 
 
 def _log_sigmoid_derivative(z):
@@ -44,14 +45,21 @@ def _log_sigmoid_from_output(a):
 
 # SiLU (swish): g = z sigmoid(z), g' = s (1 + z (1 - s)) with s = sigmoid(z).
 def _silu_derivative(z):
-  s = logistic(z)
-  return s * (1 + clipped(z) * (1 - s))
+  s, rest = complementary(z)  # rest = 1 - s, with its own digits where s rounds to 1.
+  return s * (1 + below_far(z) * rest)
 
 
 # Mish: g = z tanh(softplus(z)), g' = t + z (1 - t^2) sigmoid(z) with t = tanh(softplus(z)).
+# With w = e^(-2 softplus(z)) = sigmoid(-z)^2, t = (1 - w) / (1 + w) and 1 - t^2 = 4w / (1 + w)^2:
+# so for z > 0, where t rounds to 1 (from z = 8 in float32) while z (1 - t^2) is still a few ulp
+# of 1, and where autodiff of tanh (g'') would take 1 - t^2 from the rounded t.
 def _mish_derivative(z):
-  t = in_float32_if_half(jnp.tanh)(jax.nn.softplus(z))
-  return t + clipped(z) * ((1 - t) * (1 + t)) * logistic(z)
+  s, rest = complementary(z)
+  w = rest * rest
+  above = z > 0
+  t = jnp.where(above, (1 - w) / (1 + w), in_float32_if_half(jnp.tanh)(jax.nn.softplus(z)))
+  one_minus_square = jnp.where(above, 4 * w / jnp.square(1 + w), (1 - t) * (1 + t))
+  return t + below_far(z) * one_minus_square * s
 
 
 # GELU: g = z Phi(z), g' = Phi(z) + z phi(z); or its tanh approximation
@@ -67,16 +75,24 @@ def _gelu(z, approximate):
 def _gelu_derivative(z, approximate):
   if approximate:
     x = clipped(z, 10.0)  # tanh(u) is +-1 exactly from |z| = 10, and x^3 stays finite in float16.
-    t = jnp.tanh(constant(_GELU_C, z) * (x + constant(_GELU_K, z) * x * x * x))
+    u = constant(_GELU_C, z) * (x + constant(_GELU_K, z) * x * x * x)
     du = constant(_GELU_C, z) * (1 + constant(3 * _GELU_K, z) * x * x)
-    return (1 + t) / 2 + x * ((1 - t) * (1 + t)) * du / 2  # (1 - t)(1 + t): no cancellation.
-  x = clipped(z)
+    # (1 + t) / 2 = sigmoid(2u) and (1 - t)(1 + t) / 4 = sigmoid(2u) sigmoid(-2u): neither side
+    # cancels where t is near -1 or 1. Beyond the clip (|z| > 10) they are 0 or 1 and 0, as
+    # t = +-1 makes them, and the factor z is unclipped below: NaN at -inf, as g there.
+    s, rest = complementary(2 * u)
+    inside = x == z
+    s, product = jnp.where(inside, s, (z > 0).astype(z.dtype)), jnp.where(inside, s * rest, 0)
+    return s + below_far(z, 10.0) * (2 * product * du)  # z * 0 first: -0, not -inf * 0.
+  x = below_far(z)
   cdf = in_float32_if_half(jax.scipy.special.ndtr)(z)
   density = jnp.exp(-x * x / 2) * constant(1 / math.sqrt(2 * math.pi), z)
   return cdf + x * density
 
 
-# soft-sign: g = z / (1 + |z|), g' = 1 / (1 + |z|)^2 = (1 - |a|)^2.
+# soft-sign: g = z / (1 + |z|), g' = 1 / (1 + |z|)^2 = (1 - |a|)^2. The backward pass reads z:
+# at z = +-inf, a is inf / inf = NaN (as jax.nn's) while g' is 0, and a rounds to +-1 from
+# |z| = 2^24 in float32, where (1 - |a|)^2 is 0 and 1 / (1 + |z|)^2 is not.
 def _soft_sign_derivative(z):
   return jnp.square(1 / (1 + jnp.abs(z)))
 
@@ -91,16 +107,23 @@ def _soft_sign_from_output(a):
 def _squareplus(z, b):
   b = same_rank(b, z)
   root = jnp.hypot(z, jnp.sqrt(b))
-  return jnp.where(z >= 0, z / 2 + root / 2, b / (2 * (root - z)))
+  # b / (2 (root - z)), halved inside, where it cannot overflow (float16 from z = -16384).
+  return jnp.where(z >= 0, z / 2 + root / 2, (b / 4) / (root / 2 - z / 2))
 
 
 def _squareplus_derivative(z, b):
-  root = jnp.hypot(z, jnp.sqrt(same_rank(b, z)))
-  return (1 + z / root) / 2
+  # z / root is +-1 at z = +-inf, not inf / inf: z is clamped to the finite floats first.
+  largest = constant(jnp.finfo(z.dtype).max, z)
+  finite = jnp.clip(z, -largest, largest)
+  return (1 + finite / jnp.hypot(finite, jnp.sqrt(same_rank(b, z)))) / 2
 
 
 def _squareplus_from_output(a, b):
-  return 1 / (1 + same_rank(b, a) / (4 * a * a))  # 4a^2 / (4a^2 + b), without inf / inf.
+  # 4a^2 / (4a^2 + b) = q^2 / (1 + q^2) with q = 2a / sqrt(b), as 1 / (1 + 1 / q^2) above q = 1:
+  # neither inf / inf for large a, nor b / (4a^2) overflowing for small a (float16 a < 1/128).
+  q = 2 * a / jnp.sqrt(same_rank(b, a))
+  square = q * q
+  return jnp.where(q > 1, 1 / (1 + 1 / square), square / (1 + square))
 
 
 def _squareplus_b_derivative(z, b):
@@ -121,9 +144,13 @@ def _sparse_plus_from_output(a):
   return jnp.where(a >= 1, constant(1, a), jnp.where(a <= 0, jnp.zeros_like(a), root))
 
 
-# log1mexp: g = log(1 - e^-z) for z > 0, g' = 1 / (e^z - 1) = e^-a - 1.
+# log1mexp: g = log(1 - e^-z) for z > 0, g' = 1 / (e^z - 1) = e^-a - 1, written
+# e^-z / (1 - e^-z): e^z - 1 would overflow from z = 89 in float32 (and its square, in g'', from
+# z = 44), where g' is a normal number. |z|: +inf at -0 as at 0; no g below 0, no g'.
+@in_float32_if_half  # XLA's float16 expm1 is 33 % off at tiny z.
 def _log1mexp_derivative(z):
-  return jnp.where(z < 0, constant(math.nan, z), 1 / jnp.expm1(z))  # No g below 0, no g'.
+  e = jnp.exp(-jnp.abs(z))
+  return jnp.where(z < 0, constant(math.nan, z), e / -jnp.expm1(-jnp.abs(z)))
 
 
 def _log1mexp_from_output(a):
@@ -250,6 +277,7 @@ SMOOTH: tuple[Rule, ...] = (
     derivative=_soft_sign_derivative,
     derivative_from_output=_soft_sign_from_output,
     naive=_naive_soft_sign,
+    backward_reads_output=False,
   ),
   Rule(
     name="squareplus",
@@ -274,6 +302,9 @@ SMOOTH: tuple[Rule, ...] = (
     derivative_from_output=_log1mexp_from_output,
     naive=_naive_log1mexp,
     domain=(0.0, math.inf),
+    # e^-a - 1 turns a's rounding (|a| ulp, a ~ log z) into |a| ulp of g' as z -> 0, and is inf
+    # in float16 at z = 1.5e-5 where g' is 65280; 1 / (e^z - 1) is within a few ulp.
+    backward_reads_output=False,
   ),
   Rule(
     name="identity",

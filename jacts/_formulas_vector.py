@@ -63,7 +63,7 @@ def _glu_axis(function: str, axis, z):
   axis = _one_axis(function, axis, z)
   if z.shape[axis] % 2:
     raise ValueError(
-      f"`{function}`: `z` must have an even size along `axis` ({axis}), to split in halves; got "
+      f"`{function}`: `x` must have an even size along `axis` ({axis}), to split in halves; got "
       f"shape {z.shape}."
     )
   return axis
@@ -74,7 +74,7 @@ def _one_axis(function: str, axis, z) -> int:
     raise TypeError(f"`{function}`: `axis` must be an int; got {axis!r}.")
   if not -z.ndim <= axis < z.ndim:
     raise ValueError(
-      f"`{function}`: `axis` must lie in [{-z.ndim}, {z.ndim - 1}] for `z` of shape "
+      f"`{function}`: `axis` must lie in [{-z.ndim}, {z.ndim - 1}] for `x` of shape "
       f"{z.shape}; got {axis}."
     )
   return operator.index(axis) % z.ndim
@@ -102,7 +102,7 @@ def _where(function: str, where, z):
     )
   if not broadcasts_to(where.shape, z.shape):
     raise ValueError(
-      f"`{function}`: `where` must have a shape that broadcasts to the shape of `z` {z.shape}; "
+      f"`{function}`: `where` must have a shape that broadcasts to the shape of `x` {z.shape}; "
       f"got {where.shape}."
     )
   return jnp.broadcast_to(where, z.shape)

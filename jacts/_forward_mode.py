@@ -8,58 +8,10 @@ as their residual is just the output for sigmoid and tanh; these are for forward
 import functools
 import types
 from collections.abc import Callable, Mapping
-from typing import cast
 
-import jax
-import jax.numpy as jnp
-
-from jacts._differentiable import differentiable, merge, unknown_activation
+from jacts._differentiable import custom_jvp_from_rule, differentiable, unknown_activation
 from jacts._public import PUBLIC
-from jacts._rules import RULES, Rule
-
-
-def custom_jvp_from_rule(rule: Rule) -> Callable:
-  """Builds ``f(static, z, traced, arrays)`` (as ``custom_vjp_from_rule``) whose JVP is
-  ``rule``'s derivative.
-
-  .. math::
-    \\dot a = g'(z) \\dot z + \\sum_k \\frac{\\partial g}{\\partial s_k} \\dot s_k
-  """
-
-  @functools.partial(jax.custom_jvp, nondiff_argnums=(0,))
-  def f(static, z, traced, arrays):
-    params, options = merge(rule, static, z, traced, arrays)
-    return rule.value(z, *params, *options)
-
-  def _jvp(static, primals, tangents):
-    z, traced, arrays = primals
-    z_dot, traced_dot, _ = tangents
-    params, options = merge(rule, static, z, traced, arrays)
-    a = rule.value(z, *params, *options)
-    if _is_zero(z_dot):
-      a_dot = jnp.zeros_like(a)
-    elif not rule.elementwise:
-      # Every rule without a derivative has a jacobian_vector (Rule's typing cannot say so).
-      jacobian_vector = cast(Callable[..., jax.Array], rule.jacobian_vector)
-      a_dot = jacobian_vector(z, a, z_dot, *options)
-    else:
-      from_output = rule.uses_output(static.numbers, static.conventions)
-      residual = a if from_output else z
-      a_dot = rule.slope(residual, from_output, params, options, static.conventions) * z_dot
-    dynamic = (p for p, n in zip(rule.parameters, static.numbers, strict=True) if n is None)
-    for p, p_dot in zip(dynamic, traced_dot, strict=True):
-      # A parameter that is not perturbed adds nothing: not d * 0, which is NaN where d is
-      # infinite (d(slope * z)/d slope = z = -inf).
-      if not _is_zero(p_dot):
-        a_dot = a_dot + p.derivative(z, *params, *options) * jnp.broadcast_to(p_dot, z.shape)
-    return a, a_dot
-
-  f.defjvp(_jvp, symbolic_zeros=True)
-  return f
-
-
-def _is_zero(tangent) -> bool:
-  return isinstance(tangent, jax.custom_derivatives.SymbolicZero)
+from jacts._rules import RULES
 
 
 def _forward_version(name: str) -> Callable:
@@ -67,8 +19,8 @@ def _forward_version(name: str) -> Callable:
   call = differentiable(name, custom_jvp_from_rule, f"jacts.forward_mode(jacts.{name})")
 
   @functools.wraps(activation)
-  def forward_version(z, *args, **kwargs):
-    return call(z, *args, **kwargs)
+  def forward_version(x, *args, **kwargs):
+    return call(x, *args, **kwargs)
 
   forward_version.__qualname__ = f"forward_mode({name})"
   forward_version.__doc__ = (

@@ -15,7 +15,7 @@ _softmax = differentiable("softmax")
 _log_softmax = differentiable("log_softmax")
 
 
-def glu(z: ArrayLike, axis: int = -1) -> jax.Array:
+def glu(x: ArrayLike, axis: int = -1) -> jax.Array:
   r"""The gated linear unit: the first half of ``z`` along ``axis``, gated by the second's sigmoid.
 
   .. math::
@@ -25,7 +25,7 @@ def glu(z: ArrayLike, axis: int = -1) -> jax.Array:
   for the cotangent :math:`\bar a`. The backward pass keeps z.
 
   Args:
-    z: a floating-point array whose size along ``axis`` is even.
+    x: the input z, a floating-point array whose size along ``axis`` is even.
     axis: the axis to split in halves.
 
   Returns:
@@ -36,11 +36,11 @@ def glu(z: ArrayLike, axis: int = -1) -> jax.Array:
     >>> print(jacts.glu(jnp.array([2.0, 0.0])))
     [1.]
   """
-  return _glu(z, axis)
+  return _glu(x, axis)
 
 
 def softmax(
-  z: ArrayLike, axis: int | tuple[int, ...] | None = -1, where: ArrayLike | None = None
+  x: ArrayLike, axis: int | tuple[int, ...] | None = -1, where: ArrayLike | None = None
 ) -> jax.Array:
   r"""The softmax, differentiated from its output.
 
@@ -51,7 +51,7 @@ def softmax(
   for the cotangent :math:`\bar a`: the backward pass keeps only a.
 
   Args:
-    z: a floating-point array.
+    x: the input z, a floating-point array.
     axis: the axis or axes to normalize over (an int, a tuple of ints, or None for all).
     where: None, or a boolean array that broadcasts to z's shape: the entries to include; a is 0
       elsewhere.
@@ -64,11 +64,11 @@ def softmax(
     >>> print(jacts.softmax(jnp.array([0.0, 0.0, 0.0, 0.0])))
     [0.25 0.25 0.25 0.25]
   """
-  return _softmax(z, axis, where)
+  return _softmax(x, axis, where)
 
 
 def log_softmax(
-  z: ArrayLike, axis: int | tuple[int, ...] | None = -1, where: ArrayLike | None = None
+  x: ArrayLike, axis: int | tuple[int, ...] | None = -1, where: ArrayLike | None = None
 ) -> jax.Array:
   r"""The log-softmax, differentiated from its output.
 
@@ -79,7 +79,7 @@ def log_softmax(
   for the cotangent :math:`\bar a`: the backward pass keeps only a.
 
   Args:
-    z: a floating-point array.
+    x: the input z, a floating-point array.
     axis: the axis or axes to normalize over (an int, a tuple of ints, or None for all).
     where: None, or a boolean array that broadcasts to z's shape: the entries to include; a is
       -inf elsewhere, and their gradient 0.
@@ -92,4 +92,4 @@ def log_softmax(
     >>> print(jacts.log_softmax(jnp.array([0.0, 0.0])))
     [-0.6931472 -0.6931472]
   """
-  return _log_softmax(z, axis, where)
+  return _log_softmax(x, axis, where)

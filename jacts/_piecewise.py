@@ -3,11 +3,12 @@ with an explicit convention at every kink.
 
 At a kink the derivative is undefined: any value between the one-sided derivatives is a valid
 choice. Each kink has a keyword argument; its default is what jax.nn's autodiff gives there, and
-each docstring records PyTorch's choice beside it. Where the derivative is 0 at both kinks (relu6,
-hard-sigmoid and, with those conventions, hard-tanh and sparse-sigmoid), the backward pass keeps
-only the output a. Every function takes ``z``, a floating-point array of any shape (float16,
-bfloat16, float32, float64) or a Python float, and returns g(z) with the shape and dtype of
-``z``. For forward mode, see :func:`jacts.forward_mode`.
+each docstring records PyTorch's choice beside it. Where the derivative is 0 at both kinks and
+g is z itself between them (relu6 and, with those conventions, hard-tanh), the backward pass
+keeps only the output a. Every function takes jax.nn's arguments: ``x`` (z in the math), an
+array of any shape or a Python number, computed as jax.nn computes it (integers in the default
+float type), and returns g(z) with the shape, dtype and weak type that jax.nn's namesake gives.
+For forward mode, see :func:`jacts.forward_mode`.
 """
 
 import jax
@@ -24,7 +25,7 @@ _sparse_sigmoid = differentiable("sparse_sigmoid")
 
 
 def relu6(
-  z: ArrayLike,
+  x: ArrayLike,
   *,
   derivative_at_zero: float = RULES["relu6"].default("derivative_at_zero"),
   derivative_at_six: float = RULES["relu6"].default("derivative_at_six"),
@@ -37,7 +38,7 @@ def relu6(
     \end{cases}
 
   Args:
-    z: the input.
+    x: the input z.
     derivative_at_zero: d_0 in [0, 1]; 0 as jax.nn and PyTorch.
     derivative_at_six: d_6 in [0, 1]; 0 as jax.nn and PyTorch.
 
@@ -46,11 +47,11 @@ def relu6(
     >>> print(jax.grad(jacts.relu6)(3.0), jax.grad(jacts.relu6)(6.0))
     1.0 0.0
   """
-  return _relu6(z, derivative_at_zero=derivative_at_zero, derivative_at_six=derivative_at_six)
+  return _relu6(x, derivative_at_zero=derivative_at_zero, derivative_at_six=derivative_at_six)
 
 
 def hard_sigmoid(
-  z: ArrayLike,
+  x: ArrayLike,
   *,
   derivative_at_minus_three: float = RULES["hard_sigmoid"].default("derivative_at_minus_three"),
   derivative_at_three: float = RULES["hard_sigmoid"].default("derivative_at_three"),
@@ -61,8 +62,11 @@ def hard_sigmoid(
     g(z) = \frac{\min(\max(0, z + 3), 6)}{6}, \qquad
     g'(z) = \begin{cases} 1/6 & -3 < z < 3 \\ 0 & |z| > 3 \end{cases}
 
+  The backward pass keeps z: a cannot tell z just below 3 from 3 itself, where z + 3 rounds to 6
+  (2.9999999999999996 in float64, where g' is 1/6 and a is 1).
+
   Args:
-    z: the input.
+    x: the input z.
     derivative_at_minus_three: g'(-3) in [0, 1/6]; 0 as jax.nn and PyTorch.
     derivative_at_three: g'(3) in [0, 1/6]; 0 as jax.nn and PyTorch.
 
@@ -72,12 +76,12 @@ def hard_sigmoid(
     0.5 0.16666667
   """
   return _hard_sigmoid(
-    z, derivative_at_minus_three=derivative_at_minus_three, derivative_at_three=derivative_at_three
+    x, derivative_at_minus_three=derivative_at_minus_three, derivative_at_three=derivative_at_three
   )
 
 
 def hard_silu(
-  z: ArrayLike,
+  x: ArrayLike,
   *,
   derivative_at_minus_three: float = RULES["hard_silu"].default("derivative_at_minus_three"),
   derivative_at_three: float = RULES["hard_silu"].default("derivative_at_three"),
@@ -92,7 +96,7 @@ def hard_silu(
   (a = 0 at z = 0 and for z <= -3), so the backward pass keeps z.
 
   Args:
-    z: the input.
+    x: the input z.
     derivative_at_minus_three: g'(-3) in [-1/2, 0]; 0 as jax.nn (PyTorch: -1/2).
     derivative_at_three: g'(3) in [1, 3/2]; 1 as jax.nn (PyTorch: 3/2).
 
@@ -102,7 +106,7 @@ def hard_silu(
     0.5 1.0
   """
   return _hard_silu(
-    z, derivative_at_minus_three=derivative_at_minus_three, derivative_at_three=derivative_at_three
+    x, derivative_at_minus_three=derivative_at_minus_three, derivative_at_three=derivative_at_three
   )
 
 
@@ -110,7 +114,7 @@ hard_swish = hard_silu
 
 
 def hard_tanh(
-  z: ArrayLike,
+  x: ArrayLike,
   *,
   derivative_at_minus_one: float = RULES["hard_tanh"].default("derivative_at_minus_one"),
   derivative_at_one: float = RULES["hard_tanh"].default("derivative_at_one"),
@@ -122,7 +126,7 @@ def hard_tanh(
     g'(z) = \begin{cases} 1 & |z| < 1 \\ 0 & |z| > 1 \end{cases}
 
   Args:
-    z: the input.
+    x: the input z.
     derivative_at_minus_one: g'(-1) in [0, 1]; 1 as jax.nn (PyTorch: 0).
     derivative_at_one: g'(1) in [0, 1]; 1 as jax.nn (PyTorch: 0). With both 0 the backward pass
       keeps only the output a.
@@ -133,12 +137,12 @@ def hard_tanh(
     1.0 0.0
   """
   return _hard_tanh(
-    z, derivative_at_minus_one=derivative_at_minus_one, derivative_at_one=derivative_at_one
+    x, derivative_at_minus_one=derivative_at_minus_one, derivative_at_one=derivative_at_one
   )
 
 
 def sparse_sigmoid(
-  z: ArrayLike,
+  x: ArrayLike,
   *,
   derivative_at_minus_one: float = RULES["sparse_sigmoid"].default("derivative_at_minus_one"),
   derivative_at_one: float = RULES["sparse_sigmoid"].default("derivative_at_one"),
@@ -150,9 +154,10 @@ def sparse_sigmoid(
     g'(z) = \begin{cases} 1/2 & |z| < 1 \\ 0 & |z| > 1 \end{cases}
 
   Args:
-    z: the input.
+    x: the input z.
     derivative_at_minus_one: g'(-1) in [0, 1/2]; 1/4 as jax.nn, whose clip splits the tie (not
-      in PyTorch). With both 0 the backward pass keeps only the output a.
+      in PyTorch). The backward pass keeps z: a is 1 for z just below 1 too, where z + 1 rounds
+      to 2 (1 - 2^-24 in float32, where g' is 1/2).
     derivative_at_one: g'(1) in [0, 1/2]; 1/4 as jax.nn.
 
   Example:
@@ -161,5 +166,5 @@ def sparse_sigmoid(
     0.5 0.25
   """
   return _sparse_sigmoid(
-    z, derivative_at_minus_one=derivative_at_minus_one, derivative_at_one=derivative_at_one
+    x, derivative_at_minus_one=derivative_at_minus_one, derivative_at_one=derivative_at_one
   )

@@ -88,6 +88,12 @@ class Rule(NamedTuple):
   pin_output: bool = False
   # Where g is real (log1mexp: z > 0); tests, checks and plots sample inside it.
   domain: tuple[float, float] = (-math.inf, math.inf)
+  # Whether the input is positional-only, as in jax.nn's namesake (tanh, which is jnp.tanh).
+  positional_only: bool = False
+  # Whether the backward pass reads a where a determines g'. False where the form in z is exact
+  # at inputs where the one in a is not (soft-sign: a = inf / inf is NaN at z = +-inf, where
+  # g' = 1 / (1 + |z|)^2 is 0).
+  backward_reads_output: bool = True
 
   @property
   def elementwise(self) -> bool:
@@ -95,7 +101,8 @@ class Rule(NamedTuple):
 
   @property
   def signature(self) -> inspect.Signature:
-    """The public function's signature: z, the parameters and options, then the conventions."""
+    """The public function's signature, jax.nn's namesake's (x, the parameters and options, with
+    jax.nn's names and defaults), then the conventions at kinks, keyword-only."""
     return _signature(self)
 
   def default(self, argument: str) -> Any:
@@ -106,6 +113,10 @@ class Rule(NamedTuple):
     """Whether the backward pass keeps a = g(z) rather than z, for these arguments."""
     if not self.elementwise:
       return self.keeps_output
+    return self.backward_reads_output and self.output_determines_slope(numbers, conventions)
+
+  def output_determines_slope(self, numbers: tuple, conventions: tuple) -> bool:
+    """Whether g' is written in a = g(z) for these arguments (``derivative_from_output``)."""
     if self.derivative_from_output is None:
       return False
     return self.output_determines is None or self.output_determines(*numbers, *conventions)
@@ -123,9 +134,10 @@ class Rule(NamedTuple):
 @functools.cache
 def _signature(rule: Rule) -> inspect.Signature:
   positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
+  first = inspect.Parameter.POSITIONAL_ONLY if rule.positional_only else positional
   return inspect.Signature(
     [
-      inspect.Parameter("z", positional),
+      inspect.Parameter("x", first),
       *(inspect.Parameter(p.name, positional, default=p.default) for p in rule.parameters),
       *(inspect.Parameter(o.name, positional, default=o.default) for o in rule.options),
       *(
@@ -145,6 +157,13 @@ def clipped(z: jax.Array, far: float = 1e4) -> jax.Array:
   """z within [-far, far]: beyond 1e4, e^-|z|, sigmoid's tails and 1 - tanh^2 are exactly 0 in
   every dtype, so a factor z there can be clipped where it meets one of them (0 * inf is NaN)."""
   return jnp.clip(z, constant(-far, z), constant(far, z))
+
+
+def below_far(z: jax.Array, far: float = 1e4) -> jax.Array:
+  """z clipped from above only, for a factor z that meets a factor that is 0 for large z (1 - s
+  of SiLU), where inf * 0 would be NaN. Below it is kept: where g is NaN at -inf (SiLU, mish and
+  GELU, z times a factor that is 0 there, as jax.nn's), -inf * 0 makes g' NaN too."""
+  return jnp.minimum(z, constant(far, z))
 
 
 def same_rank(parameter: jax.Array, z: jax.Array) -> jax.Array:

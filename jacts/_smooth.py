@@ -1,10 +1,11 @@
 """jax.nn's smooth activations, each differentiated by a custom VJP built from its rule.
 
-Same names, arguments and defaults as ``jax.nn`` (the input is called ``z`` here, as in the
+Same names, arguments and defaults as ``jax.nn`` (the input ``x`` is z in the math, as in the
 lecture). Where the output a determines g', the backward pass keeps a alone; parameters given
-as arrays (``alpha``, ``b``) are differentiable. Every function takes ``z``, a floating-point
-array of any shape (float16, bfloat16, float32, float64) or a Python float, and returns g(z)
-with the shape and dtype of ``z``. For forward mode, see :func:`jacts.forward_mode`.
+as arrays (``alpha``, ``b``) are differentiable. Every function takes ``x``, an array of any
+shape or a Python number, computed as jax.nn computes it (integers in the default float type),
+and returns g(z) with the shape, dtype and weak type that jax.nn's namesake gives. For forward
+mode, see :func:`jacts.forward_mode`.
 """
 
 import jax
@@ -33,7 +34,7 @@ _CELU_ALPHA = RULES["celu"].default("alpha")
 _SELU_AT_ZERO = RULES["selu"].default("derivative_at_zero")
 
 
-def softplus(z: ArrayLike) -> jax.Array:
+def softplus(x: ArrayLike) -> jax.Array:
   r"""The softplus, differentiated from its output.
 
   .. math::
@@ -44,10 +45,10 @@ def softplus(z: ArrayLike) -> jax.Array:
     >>> print(jacts.softplus(0.0), jax.grad(jacts.softplus)(0.0))
     0.6931472 0.5
   """
-  return _softplus(z)
+  return _softplus(x)
 
 
-def log_sigmoid(z: ArrayLike) -> jax.Array:
+def log_sigmoid(x: ArrayLike) -> jax.Array:
   r"""The log-sigmoid, differentiated from its output.
 
   .. math::
@@ -59,10 +60,10 @@ def log_sigmoid(z: ArrayLike) -> jax.Array:
     >>> print(jacts.log_sigmoid(0.0), jax.grad(jacts.log_sigmoid)(0.0))
     -0.6931472 0.5
   """
-  return _log_sigmoid(z)
+  return _log_sigmoid(x)
 
 
-def silu(z: ArrayLike) -> jax.Array:
+def silu(x: ArrayLike) -> jax.Array:
   r"""The sigmoid-weighted linear unit (SiLU, swish).
 
   .. math::
@@ -75,13 +76,13 @@ def silu(z: ArrayLike) -> jax.Array:
     >>> print(jacts.silu(1.0), jax.grad(jacts.silu)(1.0))
     0.7310586 0.92767054
   """
-  return _silu(z)
+  return _silu(x)
 
 
 swish = silu
 
 
-def mish(z: ArrayLike) -> jax.Array:
+def mish(x: ArrayLike) -> jax.Array:
   r"""The Mish activation.
 
   .. math::
@@ -93,10 +94,10 @@ def mish(z: ArrayLike) -> jax.Array:
     >>> print(jacts.mish(1.0), jax.grad(jacts.mish)(1.0))
     0.8650985 1.0490361
   """
-  return _mish(z)
+  return _mish(x)
 
 
-def gelu(z: ArrayLike, approximate: bool = True) -> jax.Array:
+def gelu(x: ArrayLike, approximate: bool = True) -> jax.Array:
   r"""The Gaussian error linear unit, exact or in its tanh approximation.
 
   .. math::
@@ -109,7 +110,7 @@ def gelu(z: ArrayLike, approximate: bool = True) -> jax.Array:
   of jax.nn's approximation is NaN from |z| = 4.9e12 in float32, where z^3 overflows).
 
   Args:
-    z: the input.
+    x: the input z.
     approximate: True (the default, as jax.nn) for the tanh approximation, False for the
       exact form with the Gaussian cdf :math:`\Phi`.
 
@@ -118,24 +119,27 @@ def gelu(z: ArrayLike, approximate: bool = True) -> jax.Array:
     >>> print(jax.grad(jacts.gelu)(1.0), jax.grad(lambda z: jacts.gelu(z, False))(1.0))
     1.0829641 1.0833155
   """
-  return _gelu(z, approximate)
+  return _gelu(x, approximate)
 
 
-def soft_sign(z: ArrayLike) -> jax.Array:
-  r"""The soft-sign, differentiated from its output.
+def soft_sign(x: ArrayLike) -> jax.Array:
+  r"""The soft-sign.
 
   .. math::
     g(z) = \frac{z}{1 + |z|}, \qquad g'(z) = \frac{1}{(1 + |z|)^2} = (1 - |a|)^2.
+
+  The backward pass reads z, not a: g(+-inf) is inf / inf, NaN (as jax.nn's), where g' is 0,
+  and a rounds to +-1 from |z| = 2^24 in float32, where (1 - |a|)^2 is 0 and g' is not.
 
   Example:
     >>> import jax, jacts
     >>> print(jacts.soft_sign(1.0), jax.grad(jacts.soft_sign)(1.0))
     0.5 0.25
   """
-  return _soft_sign(z)
+  return _soft_sign(x)
 
 
-def squareplus(z: ArrayLike, b: ArrayLike = _SQUAREPLUS_B) -> jax.Array:
+def squareplus(x: ArrayLike, b: ArrayLike = _SQUAREPLUS_B) -> jax.Array:
   r"""The squareplus, differentiated from its output.
 
   .. math::
@@ -147,7 +151,7 @@ def squareplus(z: ArrayLike, b: ArrayLike = _SQUAREPLUS_B) -> jax.Array:
   in float32 (z^2 overflows), and its gradient NaN.
 
   Args:
-    z: the input.
+    x: the input z.
     b: the smoothness, > 0: a Python float, or a floating-point array (differentiable) whose
       shape broadcasts to z's.
 
@@ -156,10 +160,10 @@ def squareplus(z: ArrayLike, b: ArrayLike = _SQUAREPLUS_B) -> jax.Array:
     >>> print(jacts.squareplus(0.0), jax.grad(jacts.squareplus)(0.0))
     1.0 0.5
   """
-  return _squareplus(z, b)
+  return _squareplus(x, b)
 
 
-def sparse_plus(z: ArrayLike) -> jax.Array:
+def sparse_plus(x: ArrayLike) -> jax.Array:
   r"""The sparse-plus, differentiated from its output.
 
   .. math::
@@ -174,11 +178,11 @@ def sparse_plus(z: ArrayLike) -> jax.Array:
     >>> print(jacts.sparse_plus(0.0), jax.grad(jacts.sparse_plus)(0.0))
     0.25 0.5
   """
-  return _sparse_plus(z)
+  return _sparse_plus(x)
 
 
 def elu(
-  z: ArrayLike,
+  x: ArrayLike,
   alpha: ArrayLike = _ELU_ALPHA,
   *,
   derivative_at_zero: float | None = None,
@@ -197,7 +201,7 @@ def elu(
   (z < -16 in float32).
 
   Args:
-    z: the input.
+    x: the input z.
     alpha: a Python float, or a floating-point array (differentiable) whose shape broadcasts to
       z's.
     derivative_at_zero: g'(0): None (alpha), or a Python number, between alpha and 1 when alpha
@@ -208,10 +212,10 @@ def elu(
     >>> print(jacts.elu(-1.0), jax.grad(jacts.elu)(-1.0))
     -0.63212055 0.36787945
   """
-  return _elu(z, alpha, derivative_at_zero=derivative_at_zero)
+  return _elu(x, alpha, derivative_at_zero=derivative_at_zero)
 
 
-def celu(z: ArrayLike, alpha: ArrayLike = _CELU_ALPHA) -> jax.Array:
+def celu(x: ArrayLike, alpha: ArrayLike = _CELU_ALPHA) -> jax.Array:
   r"""The continuously differentiable exponential linear unit, differentiated from its output.
 
   .. math::
@@ -219,7 +223,7 @@ def celu(z: ArrayLike, alpha: ArrayLike = _CELU_ALPHA) -> jax.Array:
     g'(z) = \begin{cases} 1 & z > 0 \\ e^{z/\alpha} = 1 + a / \alpha & z \le 0 \end{cases}
 
   Args:
-    z: the input.
+    x: the input z.
     alpha: > 0: a Python float, or a floating-point array (differentiable) whose shape
       broadcasts to z's.
 
@@ -228,10 +232,10 @@ def celu(z: ArrayLike, alpha: ArrayLike = _CELU_ALPHA) -> jax.Array:
     >>> print(jacts.celu(-1.0, 2.0), jax.grad(jacts.celu)(-1.0, 2.0))
     -0.78693867 0.60653067
   """
-  return _celu(z, alpha)
+  return _celu(x, alpha)
 
 
-def selu(z: ArrayLike, *, derivative_at_zero: float = _SELU_AT_ZERO) -> jax.Array:
+def selu(x: ArrayLike, *, derivative_at_zero: float = _SELU_AT_ZERO) -> jax.Array:
   r"""The scaled exponential linear unit, differentiated from its output.
 
   .. math::
@@ -245,7 +249,7 @@ def selu(z: ArrayLike, *, derivative_at_zero: float = _SELU_AT_ZERO) -> jax.Arra
   float32).
 
   Args:
-    z: the input.
+    x: the input z.
     derivative_at_zero: g'(0), a Python number between lambda and lambda alpha.
 
   Example:
@@ -253,10 +257,10 @@ def selu(z: ArrayLike, *, derivative_at_zero: float = _SELU_AT_ZERO) -> jax.Arra
     >>> print(jax.grad(jacts.selu)(1.0), jax.grad(jacts.selu)(0.0))
     1.050701 1.7580993
   """
-  return _selu(z, derivative_at_zero=derivative_at_zero)
+  return _selu(x, derivative_at_zero=derivative_at_zero)
 
 
-def log1mexp(z: ArrayLike) -> jax.Array:
+def log1mexp(x: ArrayLike) -> jax.Array:
   r"""log(1 - e^-z), for z > 0, differentiated from its output.
 
   .. math::
@@ -269,10 +273,10 @@ def log1mexp(z: ArrayLike) -> jax.Array:
     >>> print(jacts.log1mexp(1.0), jax.grad(jacts.log1mexp)(1.0))
     -0.45867515 0.5819766
   """
-  return _log1mexp(z)
+  return _log1mexp(x)
 
 
-def identity(z: ArrayLike) -> jax.Array:
+def identity(x: ArrayLike) -> jax.Array:
   r"""The identity, g(z) = z, g'(z) = 1: its backward pass reads nothing of z or a.
 
   Example:
@@ -280,4 +284,4 @@ def identity(z: ArrayLike) -> jax.Array:
     >>> print(jacts.identity(2.0), jax.grad(jacts.identity)(2.0))
     2.0 1.0
   """
-  return _identity(z)
+  return _identity(x)

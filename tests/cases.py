@@ -73,3 +73,27 @@ def gradient_tolerance(dtype, activation=None) -> dict:
   eps = float(jnp.finfo(dtype).eps)
   scale = 16 if activation is jacts.gelu else 1
   return {"rtol": 1e3 * eps, "atol": 16 * eps * scale}
+
+
+def identical(ours, theirs) -> np.ndarray:
+  """Entrywise: the same bits, or both NaN (whatever their payloads)."""
+  ours, theirs = np.asarray(ours), np.asarray(theirs)
+  assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
+  both_nan = np.isnan(ours.astype(np.float64)) & np.isnan(theirs.astype(np.float64))
+  unsigned = np.dtype(f"uint{8 * ours.dtype.itemsize}")
+  return both_nan | (ours.view(unsigned) == theirs.view(unsigned))
+
+
+def special_values(dtype) -> jax.Array:
+  """Signed zeros, the infinities, NaN, the smallest and largest floats, each kink of jax.nn's
+  activations and the floats next to it, and values from each side of every tail."""
+  info = jnp.finfo(dtype)
+  points = [0.0, np.inf, np.nan, float(info.tiny), float(info.smallest_subnormal), float(info.max)]
+  points += [0.5, 1.0, 3.0, 6.0, 2.9999999999999996, 20.0, 88.0, 100.0, 1e4, 1e7, 1e30]
+  points = [p for p in points if not abs(p) < np.inf or abs(p) <= float(info.max)]
+  x = jnp.asarray(np.array(points + [-p for p in points]), dtype)
+  up, down = jnp.asarray(np.inf, dtype), jnp.asarray(-np.inf, dtype)
+  kinks = jnp.asarray([-3.0, -1.0, 0.0, 1.0, 3.0, 6.0], dtype)
+  neighbours = [jnp.nextafter(kinks, up), jnp.nextafter(kinks, down)]
+  spread = jnp.asarray(np.random.default_rng(0).standard_normal(64) * 8, dtype)
+  return jnp.concatenate([x, kinks, *neighbours, spread])

@@ -108,12 +108,12 @@ def test_derivative_accepts_forward_mode_versions():
   )
 
 
-def test_forward_mode_keeps_dtype_and_refuses_integers():
+def test_forward_mode_keeps_dtype_and_refuses_integers_as_jax_nn_does():
   forward = jacts.forward_mode(jacts.sigmoid)
   assert jax.jvp(forward, (jnp.ones(2, jnp.bfloat16),), (jnp.ones(2, jnp.bfloat16),))[1].dtype == (
     jnp.bfloat16
   )
-  with pytest.raises(TypeError, match=r"`jacts.forward_mode\(jacts.sigmoid\)`: `z`.*int32"):
+  with pytest.raises(TypeError, match=r"`jacts.forward_mode\(jacts.sigmoid\)`: `x`.*int32"):
     forward(jnp.arange(2))
 
 

@@ -480,14 +480,8 @@ FROM_OUTPUT = [
   pytest.param(jacts.selu, {"derivative_at_zero": 1.2}, id="selu-at_zero=1.2"),
   pytest.param(jacts.log1mexp, {}, id="log1mexp"),
   pytest.param(jacts.relu6, {}, id="relu6"),
-  pytest.param(jacts.hard_sigmoid, {}, id="hard_sigmoid"),
   pytest.param(
     jacts.hard_tanh, {"derivative_at_minus_one": 0.0, "derivative_at_one": 0.0}, id="hard_tanh-0"
-  ),
-  pytest.param(
-    jacts.sparse_sigmoid,
-    {"derivative_at_minus_one": 0.0, "derivative_at_one": 0.0},
-    id="sparse_sigmoid-0",
   ),
   pytest.param(jacts.identity, {}, id="identity"),
 ]
@@ -519,8 +513,7 @@ def test_derivative_from_output_equals_the_derivative(activation, kwargs, x64):
     pytest.param(jacts.relu6, {"derivative_at_zero": 1.0}, id="relu6-at_zero=1"),
     pytest.param(jacts.relu6, {"derivative_at_six": 0.5}, id="relu6-at_six=0.5"),
     pytest.param(jacts.hard_tanh, {}, id="hard_tanh-default"),
-    pytest.param(jacts.sparse_sigmoid, {}, id="sparse_sigmoid-default"),
-    pytest.param(jacts.hard_sigmoid, {"derivative_at_three": 0.1}, id="hard_sigmoid-at_three"),
+    pytest.param(jacts.hard_tanh, {"derivative_at_one": 0.5}, id="hard_tanh-at_one=0.5"),
     pytest.param(jacts.elu, {"alpha": 0.0}, id="elu-alpha=0"),
     pytest.param(jacts.elu, {"alpha": -1.0}, id="elu-alpha=-1"),
     pytest.param(jacts.elu, {"alpha": jnp.float32(0.5)}, id="elu-array-alpha"),
@@ -534,7 +527,12 @@ def test_derivative_from_output_is_refused_where_the_output_does_not_determine_i
     jacts.derivative_from_output(activation)(jnp.ones(3), **kwargs)
 
 
-@pytest.mark.parametrize("activation", [jacts.silu, jacts.mish, jacts.gelu, jacts.hard_silu])
+# hard_sigmoid and sparse_sigmoid: z + 3 and z + 1 round onto the kink for z just below it, so
+# their a reaches the flat side where g' is not 0 yet.
+@pytest.mark.parametrize(
+  "activation",
+  [jacts.silu, jacts.mish, jacts.gelu, jacts.hard_silu, jacts.hard_sigmoid, jacts.sparse_sigmoid],
+)
 def test_derivative_from_output_is_refused_for_activations_without_one(activation):
   name = known_activation(activation).rule.name
   with pytest.raises(ValueError, match=rf"jacts.{name} has no derivative written in its output"):
@@ -572,16 +570,13 @@ def test_the_activations_that_keep_their_output_by_default():
   keep_output = {name for name in ELEMENTWISE if uses_output_by_default(name)}
   assert keep_output == {
     "relu6",
-    "hard_sigmoid",
     "softplus",
     "log_sigmoid",
-    "soft_sign",
     "squareplus",
     "sparse_plus",
     "elu",
     "celu",
     "selu",
-    "log1mexp",
     "identity",
   }
 
@@ -623,7 +618,7 @@ def test_backward_pass_keeps_the_output_alone_or_else_the_input(name):
     ),
     pytest.param(
       functools.partial(jacts.sparse_sigmoid, derivative_at_minus_one=0.0, derivative_at_one=0.0),
-      True,
+      False,  # a = 1 for z just below 1, where g' is 1/2: a does not determine g' here.
       id="sparse_sigmoid-0-at-both",
     ),
     pytest.param(functools.partial(jacts.relu6, derivative_at_zero=1.0), False, id="relu6-1-at-0"),

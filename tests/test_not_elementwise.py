@@ -334,9 +334,9 @@ def test_hessian_vector_product_equals_the_naive_formulas(name, version, x64):
 
 
 @pytest.mark.parametrize("axis", [0, -1, 1])
-def test_glu_refuses_an_odd_size_along_axis_naming_z_and_axis(axis):
+def test_glu_refuses_an_odd_size_along_axis_naming_x_and_axis(axis):
   z = jnp.ones((3, 5))
-  with pytest.raises(ValueError, match=r"`jacts.glu`: `z` must have an even size along `axis`"):
+  with pytest.raises(ValueError, match=r"`jacts.glu`: `x` must have an even size along `axis`"):
     jacts.glu(z, axis)
 
 
@@ -394,10 +394,18 @@ def test_forward_mode_versions_name_themselves_in_errors(name):
     jacts.forward_mode(getattr(jacts, name))(jnp.ones((4, 6)), 5)
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_an_integer_input_is_refused_naming_z(name):
-  with pytest.raises(TypeError, match=rf"`jacts.{name}`: `z` must be a real floating-point"):
-    getattr(jacts, name)(jnp.ones((4, 6), jnp.int32))
+def test_an_integer_input_is_refused_naming_x_where_jax_nn_refuses_it():
+  with pytest.raises(TypeError, match=r"`jacts.glu`: `x` must be a real floating-point"):
+    jacts.glu(jnp.ones((4, 6), jnp.int32))
+
+
+# jax.nn's softmax of integers casts its -inf initial maximum to them, with NumPy's warning.
+@pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_an_integer_input_is_computed_in_the_default_float_as_jax_nns(name):
+  x = jnp.arange(24).reshape(4, 6)
+  with jax.numpy_dtype_promotion("standard"):  # Strict: jax.nn's log_softmax refuses, as jacts'.
+    np.testing.assert_array_equal(getattr(jacts, name)(x), getattr(jax.nn, name)(x))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -428,7 +436,7 @@ def test_python_floats_in_a_list_are_refused_but_arrays_of_any_rank_work(name):
   for shape in ((2,), (1, 2, 2, 4)):
     z = jnp.ones(shape)
     assert getattr(jacts, name)(z).shape == _output_shape(name, shape, -1)
-  with pytest.raises(TypeError, match=rf"`jacts.{name}`: `z`"):
+  with pytest.raises(TypeError, match=rf"`jacts.{name}`: `x`"):
     getattr(jacts, name)([1.0, 2.0])
 
 

@@ -4,7 +4,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from cases import ACTIVATION_FUNCTIONS, FLOAT_DTYPES, in_domain
+from cases import ACTIVATION_FUNCTIONS, FLOAT_DTYPES, identical, in_domain
 
 import jacts
 from jacts._rule import linear_pieces
@@ -137,7 +137,10 @@ def test_linear_pieces_take_each_piece_and_convention_and_carry_nan(
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES)
 def test_leaky_relu_at_minus_infinity(dtype, x64):
   z = jnp.array([-jnp.inf, -2.0], dtype)
-  np.testing.assert_array_equal(jacts.leaky_relu(z, 0.0), np.array([0.0, 0.0]))  # As ReLU.
+  # As jax.nn's, bit for bit: 0 * -inf is NaN, 0 * -2 is -0.
+  zero_slope = jacts.leaky_relu(z, 0.0)
+  assert identical(zero_slope, jax.nn.leaky_relu(z, 0.0)).all()
+  assert np.isnan(zero_slope[0]) and bool(jnp.signbit(zero_slope[1]))
   np.testing.assert_array_equal(jacts.leaky_relu(z, 0.5).astype(jnp.float32), [-np.inf, -1.0])
   forward = jacts.forward_mode(jacts.leaky_relu)
   for slope in (0.0, 0.01):
