@@ -1,0 +1,445 @@
+"""Every elementwise activation's value, VJP and forward-mode JVP is the float64 textbook's
+(tests/reference.py) within a measured bound: at every float16 and bfloat16 input, and in float32
+and float64 at the thousand floats on each side of every kink, along the body and the tails. The
+smooth ones' second derivatives (grad of grad, Hessian, JVP of JVP) are the analytic g''.
+
+The bound on |computed - reference| is ``r * ulp(reference) + t * eps``: r units in the last
+place of the reference rounded to the dtype, plus t machine epsilons absolute. Values and the
+derivatives that read z need only r; the VJPs that read the output a = g(z) (sigmoid's a (1 - a),
+tanh's 1 - a^2, ELU's a + alpha, ...) lose relative precision where a rounds to its limit, and t
+is that absolute error, a fraction of eps.
+"""
+
+import functools
+import math
+import pathlib
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+import reference
+from reference import REFERENCES, Reference
+
+import jacts
+from jacts._rules import ELEMENTWISE
+
+
+class Variant(NamedTuple):
+  """A jacts activation with fixed arguments, and its reference with the same conventions."""
+
+  name: str  # Its key in BOUNDS.
+  activation: object
+  reference: Reference
+
+
+def _with_conventions(name, activation, reference_name, derivative):
+  return Variant(name, activation, REFERENCES[reference_name]._replace(derivative=derivative))
+
+
+# Every elementwise rule with its default arguments, the exact GELU, and the conventions 0 at
+# the kinks where jacts' default is not 0.
+VARIANTS = [Variant(name, getattr(jacts, name), REFERENCES[name]) for name in ELEMENTWISE] + [
+  Variant("gelu_exact", functools.partial(jacts.gelu, approximate=False), REFERENCES["gelu_exact"]),
+  _with_conventions(
+    "relu_0",
+    functools.partial(jacts.relu, derivative_at_zero=0.0),
+    "relu",
+    functools.partial(reference.relu_derivative, at_zero=0.0),
+  ),
+  _with_conventions(
+    "hard_tanh_0",
+    functools.partial(jacts.hard_tanh, derivative_at_minus_one=0.0, derivative_at_one=0.0),
+    "hard_tanh",
+    functools.partial(reference.hard_tanh_derivative, at_minus_one=0.0, at_one=0.0),
+  ),
+  _with_conventions(
+    "sparse_sigmoid_0",
+    functools.partial(jacts.sparse_sigmoid, derivative_at_minus_one=0.0, derivative_at_one=0.0),
+    "sparse_sigmoid",
+    functools.partial(reference.sparse_sigmoid_derivative, at_minus_one=0.0, at_one=0.0),
+  ),
+]
+VARIANT = {v.name: v for v in VARIANTS}
+SMOOTH = [v.name for v in VARIANTS if v.reference.second is not None]  # identity too: g'' = 0.
+HALF = ("float16", "bfloat16")
+FULL = ("float32", "float64")
+
+
+def _by_dtype(float16, bfloat16, float32, float64):
+  return {"float16": float16, "bfloat16": bfloat16, "float32": float32, "float64": float64}
+
+
+# Measured: the smallest round (r, t) that holds with a little margin on the inputs below (jacts
+# and jax 0.10.2, XLA on the CPU), per activation and quantity, or per dtype where they differ
+# by a factor 4 or more. "derivative" bounds the VJP and the forward-mode JVP alike; "second"
+# grad of grad, the Hessian and the forward-mode JVP of JVP.
+BOUNDS = {
+  # float16 and bfloat16 sigmoid and tanh are evaluated in float32 and rounded: correctly rounded
+  # but for ties. XLA's float32 and float64 tanh are up to 4 and 6 ulp off near |a| = 1, and
+  # 1 - a^2 doubles that absolute error.
+  ("sigmoid", "value"): _by_dtype((1, 0), (1, 0), (4, 0), (4, 0)),
+  ("sigmoid", "derivative"): (1, 1),
+  ("sigmoid", "second"): (1, 1),
+  ("tanh", "value"): _by_dtype((1, 0), (1, 0), (8, 0), (8, 0)),
+  ("tanh", "derivative"): _by_dtype((1, 1), (1, 1), (1, 8), (1, 8)),
+  ("tanh", "second"): (1, 16),
+  ("relu", "value"): (1, 0),
+  ("relu", "derivative"): (1, 0),
+  ("relu_0", "value"): (1, 0),
+  ("relu_0", "derivative"): (1, 0),
+  ("leaky_relu", "value"): (2, 0),  # 0.01 rounded to the dtype, times z.
+  ("leaky_relu", "derivative"): (1, 0),
+  ("relu6", "value"): (1, 0),
+  ("relu6", "derivative"): (1, 0),
+  ("hard_sigmoid", "value"): (2, 0),
+  ("hard_sigmoid", "derivative"): (1, 0),
+  ("hard_silu", "value"): (4, 0),
+  ("hard_silu", "derivative"): (2, 0),
+  ("hard_tanh", "value"): (1, 0),
+  ("hard_tanh", "derivative"): (1, 0),
+  ("hard_tanh_0", "value"): (1, 0),
+  ("hard_tanh_0", "derivative"): (1, 0),
+  ("sparse_sigmoid", "value"): (1, 0),
+  ("sparse_sigmoid", "derivative"): (1, 0),
+  ("sparse_sigmoid_0", "value"): (1, 0),
+  ("sparse_sigmoid_0", "derivative"): (1, 0),
+  ("softplus", "value"): (4, 0),
+  ("softplus", "derivative"): (8, 0),
+  ("softplus", "second"): (2, 0.5),
+  ("log_sigmoid", "value"): (4, 0),
+  ("log_sigmoid", "derivative"): (8, 0),
+  ("log_sigmoid", "second"): (2, 0.5),
+  # jax.nn's half-precision silu and mish lose e^z below z = -8 or so (silu(-11.09) is -0 in
+  # float16, not -1.7e-4): a fraction of eps, absolute.
+  ("silu", "value"): (8, 0.25),
+  ("silu", "derivative"): (4, 0.5),
+  ("silu", "second"): (4, 1),
+  ("mish", "value"): (8, 0.25),
+  ("mish", "derivative"): (4, 1),
+  ("mish", "second"): (4, 1),
+  # jax.nn's z (1 + tanh(u)) / 2 cancels for z < 0, where XLA's tanh is a few ulp off -1.
+  ("gelu", "value"): _by_dtype((2, 0.5), (1, 0.5), (1, 8), (1, 16)),
+  ("gelu", "derivative"): (4, 1),
+  ("gelu", "second"): (4, 1),
+  # jax.nn's z (1 + erf(z / sqrt 2)) / 2 cancels for z < 0 too, less.
+  ("gelu_exact", "value"): _by_dtype((1, 0.25), (1, 0.25), (1, 1), (1, 2)),
+  ("gelu_exact", "derivative"): (1, 1),
+  ("gelu_exact", "second"): (1, 1),
+  ("soft_sign", "value"): (2, 0),
+  ("soft_sign", "derivative"): (8, 0),
+  ("soft_sign", "second"): (8, 0),
+  ("squareplus", "value"): (4, 0),
+  ("squareplus", "derivative"): (8, 0),
+  ("squareplus", "second"): (16, 0),
+  ("sparse_plus", "value"): (4, 0),
+  ("sparse_plus", "derivative"): (1, 0),
+  ("sparse_plus", "second"): (2, 0),
+  ("elu", "value"): (8, 0),
+  ("elu", "derivative"): (2, 0.5),
+  ("elu", "second"): (2, 0.5),
+  ("celu", "value"): (8, 0),
+  ("celu", "derivative"): (2, 0.5),
+  ("celu", "second"): (2, 0.5),
+  # The VJP adds scale alpha, each rounded to the dtype as in a, to a: 0 at -inf, as the limit.
+  ("selu", "value"): (8, 0),
+  ("selu", "derivative"): (1, 2),
+  ("selu", "second"): (1, 2),
+  # jax.nn's value: XLA's float16 expm1 is 33 % off at tiny z (expm1(-1.8e-7) = -2.4e-7), and
+  # its float64 log1p up to 128 ulp off near -0.414 (github.com/jax-ml/jax/issues/39707).
+  ("log1mexp", "value"): _by_dtype((64, 0), (2, 0), (8, 0), (256, 0)),
+  ("log1mexp", "derivative"): (4, 0),
+  ("log1mexp", "second"): (8, 0),
+  ("identity", "value"): (1, 0),
+  ("identity", "derivative"): (1, 0),
+  ("identity", "second"): (1, 0),
+}
+
+# Where jax.nn's value is NaN though the textbook's limit is not (-inf * 0 in z sigmoid(z), z
+# relu6(z + 3) / 6, z Phi(z); inf / inf in z / (1 + |z|)), jacts' is NaN too, as jax.nn's: the
+# inputs, and g' there. g' is NaN with the value but for hard-SiLU and soft-sign, whose g' reads
+# neither the product nor the quotient and keeps the limit 0. Elsewhere g' is NaN exactly where
+# the reference's is: at NaN (but identity's, 1 everywhere as jax.nn's) and log1mexp's z < 0.
+JAX_NN_NAN = {
+  "silu": ((-math.inf,), math.nan),
+  "mish": ((-math.inf,), math.nan),
+  "gelu": ((-math.inf,), math.nan),
+  "gelu_exact": ((-math.inf,), math.nan),
+  "hard_silu": ((-math.inf,), 0.0),
+  "soft_sign": ((-math.inf, math.inf), 0.0),
+}
+
+# XLA on the CPU flushes float32 and float64 subnormals to zero, as inputs and as results
+# (float16 and bfloat16 are computed in float32, where float16's subnormals are normal numbers
+# and bfloat16's are not): in those dtypes a subnormal z is compared with the reference at z or
+# at +-0, whichever is nearer (the convention at 0 for the piecewise ones), and subnormal
+# results, computed or reference, count as 0. See docs/conventions.md, "Numerics", and
+# tests/test_numerics.py.
+FLUSHES_SUBNORMALS = set(("bfloat16", *FULL)) if jax.default_backend() == "cpu" else set()
+
+
+def bound(name: str, quantity: str, dtype: str) -> tuple[float, float]:
+  entry = BOUNDS[name, quantity]
+  return entry[dtype] if isinstance(entry, dict) else entry
+
+
+def expected(variant: Variant, z: np.ndarray) -> dict[str, np.ndarray]:
+  """The reference's g and g' at z (float64), with jax.nn's NaN values."""
+  value, derivative = variant.reference.value(z), variant.reference.derivative(z)
+  inputs, derivative_there = JAX_NN_NAN.get(variant.name, ((), math.nan))
+  at = np.isin(z, inputs)
+  derivative = np.where(at, derivative_there, derivative)
+  return {"value": np.where(at, np.nan, value), "vjp": derivative, "jvp": derivative}
+
+
+def ulp(x: np.ndarray, dtype: str) -> np.ndarray:
+  """The spacing of the dtype's floats at x rounded to the dtype (clipped to its largest), in
+  float64."""
+  info = jnp.finfo(dtype)
+  largest = float(info.max)
+  rounded = np.abs(np.clip(x, -largest, largest).astype(dtype).astype(np.float64))
+  _, exponent = np.frexp(rounded)
+  exponent = np.where(rounded == 0, info.minexp, np.maximum(exponent - 1, info.minexp))
+  return np.ldexp(1.0, exponent - info.nmant)
+
+
+def bound_holds(computed, reference_value, dtype: str, r: float, t: float) -> np.ndarray:
+  """Where |computed - reference| <= r ulp(reference) + t eps: NaN where the reference is NaN,
+  the same infinity where the reference rounds to one, finite and within the bound elsewhere."""
+  info = jnp.finfo(dtype)
+  with np.errstate(all="ignore"):
+    computed = np.asarray(computed).astype(np.float64)
+    rounded = reference_value.astype(dtype).astype(np.float64)
+    if dtype in FLUSHES_SUBNORMALS:
+      computed = np.where(np.abs(computed) < float(info.tiny), 0.0, computed)
+      reference_value = np.where(np.abs(reference_value) < float(info.tiny), 0.0, reference_value)
+    both_nan = np.isnan(computed) & np.isnan(reference_value)
+    same_infinity = np.isinf(rounded) & (computed == rounded)
+    finite = np.isfinite(computed) & np.isfinite(reference_value)
+    reference_value = np.where(finite, reference_value, 0.0)
+    error = np.abs(np.where(finite, computed, 0.0) - reference_value)
+    within = error <= r * ulp(reference_value, dtype) + t * float(info.eps)
+  return both_nan | same_infinity | (finite & within)
+
+
+def widen(z: np.ndarray) -> np.ndarray:
+  with np.errstate(invalid="ignore"):  # ml_dtypes warns when it casts NaN.
+    return z.astype(np.float64)
+
+
+def flushed(z: np.ndarray, dtype: str) -> tuple[np.ndarray, np.ndarray]:
+  """z with its subnormals set to +-0 where XLA flushes them, and the mask of those."""
+  subnormal = (np.abs(z) < float(jnp.finfo(dtype).tiny)) & (z != 0) & (dtype in FLUSHES_SUBNORMALS)
+  return np.where(subnormal, np.copysign(0.0, z), z), subnormal
+
+
+def out_of_bound(z, computed, expected_at, dtype: str, r: float, t: float) -> np.ndarray:
+  """The mask of the inputs z (float64) where ``computed`` is out of the bound of the reference
+  ``expected_at(z)``, or of ``expected_at(+-0)`` where XLA flushes z."""
+  ok = bound_holds(computed, expected_at(z), dtype, r, t)
+  zeroed, subnormal = flushed(z, dtype)
+  if subnormal.any():
+    ok |= subnormal & bound_holds(computed, expected_at(zeroed), dtype, r, t)
+  return ~ok
+
+
+def assert_within(name, quantity, z, computed, expected_at, dtype: str, r: float, t: float):
+  bad = out_of_bound(z, computed, expected_at, dtype, r, t)
+  if bad.any():
+    where = z[bad][:6]
+    raise AssertionError(
+      f"{name} {quantity} in {dtype} out of (r, t) = {(r, t)} at {bad.sum()} inputs, e.g. "
+      f"z = {where.tolist()}: computed {widen(np.asarray(computed)[bad][:6]).tolist()}, "
+      f"reference {expected_at(where).tolist()}"
+    )
+
+
+# Inputs.
+
+
+def every_bit_pattern(dtype: str) -> np.ndarray:
+  return np.arange(65536, dtype=np.uint16).view(jnp.dtype(dtype))
+
+
+def _neighbours(point: float, dtype: str, count: int) -> np.ndarray:
+  """``point`` and the ``count`` floats of ``dtype`` on each side of it, in order."""
+  signed = {4: np.int32, 8: np.int64}[jnp.dtype(dtype).itemsize]
+  bits = int(np.array(point, dtype).view(signed))
+  ordinal = bits if bits >= 0 else -(bits & np.iinfo(signed).max)  # -0 and +0 are both 0.
+  ordinals = ordinal + np.arange(-count, count + 1, dtype=np.int64)
+  patterns = np.where(ordinals >= 0, ordinals, (-ordinals) | np.iinfo(signed).min)
+  return patterns.astype(signed).view(dtype)
+
+
+def kinks_and_tails(variant: Variant, dtype: str) -> np.ndarray:
+  """The thousand floats each side of 0 and of every kink, and the kinks; the body, every
+  multiple of 1/512 in [-64, 64]; the tails, 4,000 magnitudes logarithmically spaced from the
+  smallest normal to the largest float, both signs; and +-max, +-inf, +-tiny, +-the smallest
+  subnormal, NaN."""
+  info = jnp.finfo(dtype)
+  near = [_neighbours(p, dtype, 1000) for p in sorted({0.0, *variant.reference.breaks})]
+  body = np.linspace(-64.0, 64.0, 2**16 + 1)
+  big, tiny, smallest = float(info.max), float(info.tiny), float(info.smallest_subnormal)
+  with np.errstate(over="ignore"):  # float64's largest overflows on the way, by a rounding.
+    sweep = np.minimum(np.geomspace(tiny, big, 4000), big)
+  special = [big, math.inf, tiny, smallest, math.nan]
+  tails = np.concatenate([sweep, -sweep, special, [-s for s in special]])
+  return np.concatenate([*near, body.astype(dtype), tails.astype(dtype)])
+
+
+def smooth_grid(variant: Variant, dtype: str) -> np.ndarray:
+  """z in [-40, 40] by 1/200, and +-1e-6 to +-1e4 logarithmically, in the dtype, inside the
+  domain and off the points where g'' does not exist."""
+  magnitudes = np.geomspace(1e-6, 1e4, 400)
+  z = np.concatenate([np.linspace(-40.0, 40.0, 16_001), magnitudes, -magnitudes]).astype(dtype)
+  return z[(z > variant.reference.lowest) & ~np.isin(z, variant.reference.breaks)]
+
+
+# One compiled program per activation and dtype, each quantity computed on the whole array.
+
+
+@functools.cache
+def _first_order_program(variant: Variant):
+  forward = jacts.forward_mode(variant.activation)
+
+  def quantities(z):
+    ones = jnp.ones_like(z)
+    value, pullback = jax.vjp(variant.activation, z)
+    (vjp,) = pullback(ones)
+    forward_value, jvp = jax.jvp(forward, (z,), (ones,))
+    return {"value": value, "vjp": vjp, "jvp": jvp, "forward_value": forward_value}
+
+  return jax.jit(quantities)
+
+
+@functools.cache
+def first_order(name: str, dtype: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+  """The inputs (float64) and the activation's value, VJP of ones, and its forward-mode
+  version's value and JVP of ones there: every bit pattern in half precision, kinks and tails
+  in float32 and float64."""
+  variant = VARIANT[name]
+  z = every_bit_pattern(dtype) if dtype in HALF else kinks_and_tails(variant, dtype)
+  with jax.enable_x64(dtype == "float64"):
+    computed = jax.device_get(_first_order_program(variant)(jnp.asarray(z)))
+  assert all(v.dtype == jnp.dtype(dtype) for v in computed.values())
+  return widen(z), computed
+
+
+@functools.cache
+def _second_order_program(variant: Variant):
+  forward = jacts.forward_mode(variant.activation)
+
+  def slope(z):
+    return jax.jvp(forward, (z,), (jnp.ones_like(z),))[1]
+
+  def quantities(z):
+    return {
+      "grad_grad": jax.vmap(jax.grad(jax.grad(variant.activation)))(z),
+      "hessian": jax.vmap(jax.hessian(variant.activation))(z),
+      "jvp_jvp": jax.jvp(slope, (z,), (jnp.ones_like(z),))[1],
+    }
+
+  return jax.jit(quantities)
+
+
+@functools.cache
+def second_order(name: str, dtype: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+  variant = VARIANT[name]
+  z = smooth_grid(variant, dtype)
+  with jax.enable_x64(dtype == "float64"):
+    computed = jax.device_get(_second_order_program(variant)(jnp.asarray(z)))
+  return widen(z), computed
+
+
+def check(name: str, quantity: str, dtype: str):
+  """Asserts ``quantity`` ("value", "derivative" or "second") of ``name`` in ``dtype`` within
+  its bound."""
+  r, t = bound(name, quantity, dtype)
+  variant = VARIANT[name]
+  if quantity == "second":
+    z, computed = second_order(name, dtype)
+    for kind in ("grad_grad", "hessian", "jvp_jvp"):
+      assert_within(name, kind, z, computed[kind], variant.reference.second, dtype, r, t)
+    return
+  z, computed = first_order(name, dtype)
+  for kind in ("value",) if quantity == "value" else ("vjp", "jvp"):
+
+    def expected_at(z, kind=kind):
+      return expected(variant, z)[kind]
+
+    assert_within(name, kind, z, computed[kind], expected_at, dtype, r, t)
+
+
+def check_first_order(name: str, dtype: str):
+  """Value, VJP and JVP of ``name`` in ``dtype`` within their bounds, the forward-mode version's
+  values equal to the activation's, and jax.nn's NaN values as JAX_NN_NAN states them."""
+  for quantity in ("value", "derivative"):
+    check(name, quantity, dtype)
+  z, computed = first_order(name, dtype)
+  np.testing.assert_array_equal(computed["forward_value"], computed["value"])
+  if name in JAX_NN_NAN:
+    inputs, derivative = JAX_NN_NAN[name]
+    at = np.isin(z, inputs)
+    assert at.sum() == len(inputs)
+    assert np.isnan(widen(computed["value"][at])).all()
+    for kind in ("vjp", "jvp"):
+      np.testing.assert_array_equal(widen(computed[kind][at]), derivative)
+
+
+NAMES = [v.name for v in VARIANTS]
+
+
+def test_every_elementwise_rule_has_a_reference_and_a_bound_for_each_quantity():
+  assert set(ELEMENTWISE) <= set(REFERENCES)
+  quantities = {(n, q) for n in NAMES for q in ("value", "derivative")}
+  quantities |= {(n, "second") for n in SMOOTH}
+  assert set(BOUNDS) == quantities
+
+
+@pytest.mark.parametrize("dtype", HALF)
+@pytest.mark.parametrize("name", NAMES)
+def test_every_half_precision_input_is_within_the_bound(name, dtype):
+  check_first_order(name, dtype)
+
+
+@pytest.mark.parametrize("dtype", FULL)
+@pytest.mark.parametrize("name", NAMES)
+def test_kinks_body_and_tails_are_within_the_bound(name, dtype):
+  check_first_order(name, dtype)
+
+
+@pytest.mark.parametrize(
+  ("name", "dtype"),
+  [(n, d) for n in SMOOTH for d in FULL],
+)
+def test_second_derivatives_are_the_analytic_ones_within_the_bound(name, dtype):
+  check(name, "second", dtype)
+
+
+def _bound_text(entry) -> str:
+  if entry is None:
+    return "-"
+  if isinstance(entry, dict):
+    if len(set(entry.values())) > 1:
+      return ", ".join(f"{dtype}: {_bound_text(e)}" for dtype, e in entry.items())
+    entry = next(iter(entry.values()))
+  r, t = entry
+  return f"{r:g} ulp" if t == 0 else f"{r:g} ulp + {t:g} eps"
+
+
+def bounds_table() -> str:
+  """BOUNDS as the Markdown table docs/conventions.md shows."""
+  rows = ["| activation | value | g' (VJP, JVP) | g'' |", "|---|---|---|---|"]
+  for name in NAMES:
+    cells = [_bound_text(BOUNDS.get((name, q))) for q in ("value", "derivative", "second")]
+    rows.append(f"| `{name}` | " + " | ".join(cells) + " |")
+  return "\n".join(rows)
+
+
+CONVENTIONS_PAGE = pathlib.Path(__file__).parent.parent / "docs" / "conventions.md"
+
+
+@pytest.mark.skipif(not CONVENTIONS_PAGE.exists(), reason="the documentation is not beside it")
+def test_the_conventions_page_states_these_bounds():
+  assert bounds_table() in CONVENTIONS_PAGE.read_text()
