@@ -261,17 +261,18 @@ def selu(x: ArrayLike, *, derivative_at_zero: float = _SELU_AT_ZERO) -> jax.Arra
 
 
 def log1mexp(x: ArrayLike) -> jax.Array:
-  r"""log(1 - e^-z), for z > 0, differentiated from its output.
+  r"""log(1 - e^-z), for z > 0.
 
   .. math::
     g(z) = \log(1 - e^{-z}), \qquad g'(z) = \frac{1}{e^z - 1} = e^{-a} - 1.
 
-  g is -inf at 0 (and g' inf) and NaN below 0, as jax.nn's.
+  g is -inf at 0 (and g' inf) and NaN below 0, as jax.nn's. The backward pass reads z, as
+  e^-z / (1 - e^-z): e^-a - 1 would turn the rounding of a ~ log z into |a| ulp of g' as z -> 0.
 
   Example:
     >>> import jax, jacts
     >>> print(jacts.log1mexp(1.0), jax.grad(jacts.log1mexp)(1.0))
-    -0.45867515 0.5819766
+    -0.45867515 0.5819767
   """
   return _log1mexp(x)
 
