@@ -308,7 +308,8 @@ def check_first_order(name: str, dtype: str):
   for quantity in ("value", "derivative"):
     check(name, quantity, dtype)
   z, computed = first_order(name, dtype)
-  np.testing.assert_array_equal(computed["forward_value"], computed["value"])
+  # Widened first: numpy 2.0 with the oldest ml_dtypes counts bfloat16 NaN == NaN as a mismatch.
+  np.testing.assert_array_equal(widen(computed["forward_value"]), widen(computed["value"]))
   if name in JAX_NN_NAN:
     inputs, derivative = JAX_NN_NAN[name]
     at = np.isin(z, inputs)
