@@ -13,7 +13,7 @@ import time
 import jax
 import jax.numpy as jnp
 import optax
-from run import jitted_optax_step
+from planar import jitted_optax_step
 
 import jacts.shallow as shallow
 from jacts.datasets import planar_flower

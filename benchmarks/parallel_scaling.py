@@ -14,8 +14,8 @@ os.environ["XLA_FLAGS"] = "--xla_force_host_platform_device_count=4"
 import jax
 import numpy as np
 import optax
+from harness import median_seconds
 from jax.sharding import Mesh
-from run import median_seconds
 
 import jacts.parallel as parallel
 import jacts.shallow as shallow
