@@ -1,9 +1,9 @@
 """Planar flower and time to a first result: jacts.shallow.fit on the course's n_h = 4 network.
 
 planar: fit's steady speed against the loops users write instead: the course's NumPy loop
-(tests/numpy_lecture.py, float64 and float32), a jitted optax step in a Python loop and, with
-the `bench` extra, PyTorch eager. first_run: a one-shot fit against that optax loop's first run,
-each in fresh processes (first_run.py), and the `jacts train` command with an empty compilation
+(tests/support/numpy_lecture.py, float64 and float32), a jitted optax step in a Python loop and,
+with the `bench` extra, PyTorch eager. first_run: a one-shot fit against that optax loop's first
+run, each in fresh processes (first_run.py), and the `jacts train` command with an empty compilation
 cache against a second run that reads it.
 """
 
@@ -24,8 +24,6 @@ import jacts.shallow as shallow
 from jacts.datasets import planar_flower
 
 # The course's NumPy loop lives with the tests, which hold jacts to it; here it is a baseline.
-# It is moving from tests/ to tests/support/: the path tries tests/support/ first, then tests/.
-sys.path.insert(0, str(pathlib.Path(__file__).parent.parent / "tests"))
 sys.path.insert(0, str(pathlib.Path(__file__).parent.parent / "tests" / "support"))
 import numpy_lecture
 

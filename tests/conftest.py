@@ -7,9 +7,17 @@ import pytest
 # which inherit the environment) except where a test turns it on in a folder of its own.
 os.environ["JACTS_NO_CACHE"] = "1"
 
+# The only conftest.py under tests/, for the fixtures of every folder: without __init__.py files,
+# a conftest.py in a subfolder would be imported as the module `conftest` too, and
+# --doctest-modules, which collects each, fails on the second ("import file mismatch").
+
 # A script run in its own process (it sets XLA_FLAGS and x64 for that process): never import it
 # here, not even to look for doctests.
-collect_ignore = ["parallel_checks.py"]
+collect_ignore = ["support/parallel_checks.py"]
+
+# The command's assertion helpers (tests/support/cli_helpers.py) stand for its tests' own asserts:
+# pytest rewrites them as it does a test module's, so that a failure shows the values compared.
+pytest.register_assert_rewrite("cli_helpers")
 
 
 @pytest.fixture
@@ -25,6 +33,14 @@ def optax_promotion():
   powers, which the strict promotion of the test configuration refuses (optax, not jacts)."""
   with jax.numpy_dtype_promotion("standard"):
     yield
+
+
+@pytest.fixture
+def keep_x64():
+  """Restores JAX's 64-bit flag after a test that runs `jacts train` in-process."""
+  before = jax.config.jax_enable_x64
+  yield
+  jax.config.update("jax_enable_x64", before)
 
 
 @pytest.fixture(scope="session")

@@ -5,13 +5,14 @@ import pathlib
 import subprocess
 import sys
 
-HERE = pathlib.Path(__file__).parent
-EXAMPLE = HERE.parent / "examples" / "data_parallel.py"
+TESTS = pathlib.Path(__file__).parent.parent
+CHECKS = TESTS / "support" / "parallel_checks.py"
+EXAMPLE = TESTS.parent / "examples" / "data_parallel.py"
 
 
 def test_four_virtual_devices_even_and_uneven_splits_equal_single_device_training():
   result = subprocess.run(
-    [sys.executable, str(HERE / "parallel_checks.py")],
+    [sys.executable, str(CHECKS)],
     capture_output=True,
     text=True,
     timeout=600,

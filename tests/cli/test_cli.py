@@ -6,32 +6,10 @@ import sys
 
 import numpy as np
 import pytest
+from cli_helpers import PNG_SIGNATURE, assert_one_line_error, jacts_command
 
 import jacts.shallow as shallow
 from jacts import cli, models
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def jacts_command(*args, cwd=None):
-  """Runs `python -m jacts ARGS` in a fresh process (train and check set JAX's x64 flag)."""
-  return subprocess.run(
-    [sys.executable, "-m", "jacts", *args],
-    capture_output=True,
-    text=True,
-    timeout=300,
-    cwd=cwd,
-    check=False,
-  )
-
-
-def assert_one_line_error(result, code, pattern):
-  assert result.returncode == code
-  lines = result.stderr.strip().splitlines()
-  assert len(lines) == 1, result.stderr
-  assert lines[0].startswith("jacts: error: ")
-  assert pattern in lines[0]
-  assert "Traceback" not in result.stderr
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
 """Every elementwise activation's g, g' and g'' in float64 NumPy: the textbook reference that
-tests/test_exhaustive.py holds jacts to.
+tests/activations/test_exhaustive.py holds jacts to.
 
 Written from the textbook formulas, independently of jacts and jax.nn (neither is imported), in
 their numerically stable forms: e^-|z| branches instead of e^z, expm1 and log1p where 1 is
@@ -9,38 +9,48 @@ of identity) and gives the limit at +-inf (silu(-inf) is 0 here, where jax.nn's 
 NaN: the test states those points). At a kink g' is the convention given as an argument, by
 default jax.nn's (and jacts'); g'' is None for the piecewise-linear activations, and ``breaks``
 lists the points where the smooth ones' g'' does not exist.
+
+The smooth activations are here, with REFERENCES, the table of all; the piecewise ones (linear
+between kinks, and sparse_plus) and the float64 machinery are in reference_piecewise.py.
 """
 
-import functools
 import math
 from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
+from reference_piecewise import (
+  _float64,
+  _keep_nan,
+  hard_sigmoid,
+  hard_sigmoid_derivative,
+  hard_silu,
+  hard_silu_derivative,
+  hard_tanh,
+  hard_tanh_derivative,
+  identity,
+  leaky_relu,
+  leaky_relu_derivative,
+  one,
+  relu,
+  relu6,
+  relu6_derivative,
+  relu_derivative,
+  sparse_plus,
+  sparse_plus_derivative,
+  sparse_plus_second,
+  sparse_sigmoid,
+  sparse_sigmoid_derivative,
+  zero,
+)
 from scipy.special import ndtr
 
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 GELU_C = math.sqrt(2 / math.pi)  # The tanh approximation: u = c (z + k z^3).
 GELU_K = 0.044715
-LEAKY_SLOPE = 0.01
 SQUAREPLUS_B = 4.0
 FAR = 1e300  # A finite z beyond every tail: a factor z clipped here meets an exact 0, not inf * 0.
-
-
-def _float64(function):
-  """``function`` on a float64 copy of its input, without NumPy's warnings for inf and NaN."""
-
-  @functools.wraps(function)
-  def on_float64(z, *args, **kwargs):
-    with np.errstate(all="ignore"):
-      return np.asarray(function(np.asarray(z, np.float64), *args, **kwargs), np.float64)
-
-  return on_float64
-
-
-def _keep_nan(z, result):
-  return np.where(np.isnan(z), np.nan, result)
 
 
 def _at_infinities(z, result, at_minus_inf, at_plus_inf):
@@ -50,18 +60,6 @@ def _at_infinities(z, result, at_minus_inf, at_plus_inf):
 
 def _finite(z, far=FAR):
   return np.clip(z, -far, far)
-
-
-def _linear_pieces(z, kinks, slopes, conventions):
-  """slopes[0] below kinks[0], slopes[i] between kinks[i - 1] and kinks[i], conventions[i] at
-  kinks[i], NaN at NaN: the derivative of a piecewise-linear g."""
-  slopes = [np.broadcast_to(np.asarray(s, np.float64), z.shape) for s in slopes]
-  result = slopes[-1]
-  for kink, slope in zip(reversed(kinks), reversed(slopes[:-1]), strict=True):
-    result = np.where(z < kink, slope, result)
-  for kink, convention in zip(kinks, conventions, strict=True):
-    result = np.where(z == kink, convention, result)
-  return _keep_nan(z, result)
 
 
 # sigmoid: s = 1 / (1 + e^-z), s' = s (1 - s) = e / (1 + e)^2 with e = e^-|z|,
@@ -101,87 +99,6 @@ def tanh_derivative(z):
 @_float64
 def tanh_second(z):
   return -2 * tanh(z) * tanh_derivative(z)
-
-
-# relu: max(0, z); g' = 0 below 0, 1 above, the convention at 0 (jacts' default: the lecture's 1).
-@_float64
-def relu(z):
-  return _keep_nan(z, np.where(z > 0, z, 0.0))
-
-
-@_float64
-def relu_derivative(z, at_zero=1.0):
-  return _linear_pieces(z, (0.0,), (0.0, 1.0), (at_zero,))
-
-
-# leaky_relu (slope 0.01): z for z >= 0, 0.01 z below; g' = 0.01, 1, the convention at 0 (1).
-@_float64
-def leaky_relu(z):
-  return np.where(z >= 0, z, LEAKY_SLOPE * z)
-
-
-@_float64
-def leaky_relu_derivative(z, at_zero=1.0):
-  return _linear_pieces(z, (0.0,), (LEAKY_SLOPE, 1.0), (at_zero,))
-
-
-# relu6: min(max(0, z), 6); g' = 1 on (0, 6), 0 outside and at both kinks.
-@_float64
-def relu6(z):
-  return _keep_nan(z, np.clip(z, 0.0, 6.0))
-
-
-@_float64
-def relu6_derivative(z, at_zero=0.0, at_six=0.0):
-  return _linear_pieces(z, (0.0, 6.0), (0.0, 1.0, 0.0), (at_zero, at_six))
-
-
-# hard_sigmoid: relu6(z + 3) / 6; g' = 1/6 on (-3, 3), 0 outside and at both kinks. z + 3 is
-# exact near -3, where z / 6 + 1/2 would cancel.
-@_float64
-def hard_sigmoid(z):
-  return _keep_nan(z, np.clip((z + 3) / 6, 0.0, 1.0))
-
-
-@_float64
-def hard_sigmoid_derivative(z, at_minus_three=0.0, at_three=0.0):
-  return _linear_pieces(z, (-3.0, 3.0), (0.0, 1 / 6, 0.0), (at_minus_three, at_three))
-
-
-# hard_silu: z relu6(z + 3) / 6; g' = 0 below -3, (2z + 3) / 6 between, 1 above; 0 at -3, 1 at 3.
-@_float64
-def hard_silu(z):
-  middle = z * (z + 3) / 6
-  return _keep_nan(z, np.where(z <= -3, 0.0, np.where(z >= 3, z, middle)))
-
-
-@_float64
-def hard_silu_derivative(z, at_minus_three=0.0, at_three=1.0):
-  slopes = (0.0, (2 * z + 3) / 6, 1.0)
-  return _linear_pieces(z, (-3.0, 3.0), slopes, (at_minus_three, at_three))
-
-
-# hard_tanh: max(-1, min(1, z)); g' = 1 on (-1, 1), 0 outside, the convention at +-1 (1).
-@_float64
-def hard_tanh(z):
-  return _keep_nan(z, np.clip(z, -1.0, 1.0))
-
-
-@_float64
-def hard_tanh_derivative(z, at_minus_one=1.0, at_one=1.0):
-  return _linear_pieces(z, (-1.0, 1.0), (0.0, 1.0, 0.0), (at_minus_one, at_one))
-
-
-# sparse_sigmoid: clip(z + 1, 0, 2) / 2; g' = 1/2 on (-1, 1), 0 outside, the convention at +-1
-# (1/4: jax.nn's clip splits the tie).
-@_float64
-def sparse_sigmoid(z):
-  return _keep_nan(z, np.clip((z + 1) / 2, 0.0, 1.0))
-
-
-@_float64
-def sparse_sigmoid_derivative(z, at_minus_one=0.25, at_one=0.25):
-  return _linear_pieces(z, (-1.0, 1.0), (0.0, 0.5, 0.0), (at_minus_one, at_one))
 
 
 # softplus: log(1 + e^z) = max(z, 0) + log1p(e^-|z|); g' = sigmoid(z), g'' = sigmoid'(z).
@@ -345,23 +262,6 @@ def squareplus_second(z):
   return SQUAREPLUS_B / 2 / _squareplus_root(z) ** 3
 
 
-# sparse_plus: 0 for z <= -1, (z + 1)^2 / 4 between, z from 1; g' = 0, (z + 1) / 2, 1 (no
-# kink: the one-sided derivatives agree at +-1); g'' = 0, 1/2, 0, none at +-1.
-@_float64
-def sparse_plus(z):
-  return _keep_nan(z, np.where(z <= -1, 0.0, np.where(z >= 1, z, (z + 1) ** 2 / 4)))
-
-
-@_float64
-def sparse_plus_derivative(z):
-  return _linear_pieces(z, (-1.0, 1.0), (0.0, (z + 1) / 2, 1.0), (0.0, 1.0))
-
-
-@_float64
-def sparse_plus_second(z):
-  return _linear_pieces(z, (-1.0, 1.0), (0.0, 0.5, 0.0), (np.nan, np.nan))
-
-
 # elu (alpha = 1): z for z > 0, e^z - 1 otherwise; g' = 1, e^z; at 0 the convention alpha = 1.
 # celu (alpha = 1) is the same function. selu: scale z, scale alpha (e^z - 1); g' = scale,
 # scale alpha e^z, scale alpha at 0. g'' = 0 above 0, the exponential below, none at 0.
@@ -414,22 +314,6 @@ def log1mexp_second(z):
   y = np.abs(z)
   result = -np.exp(-y) / np.expm1(-y) ** 2
   return np.where(z < 0, np.nan, np.where(z == 0, -np.inf, result))
-
-
-# identity: z; g' = 1 everywhere (NaN too: nothing is read), g'' = 0.
-@_float64
-def identity(z):
-  return z
-
-
-@_float64
-def one(z):
-  return np.ones_like(z)
-
-
-@_float64
-def zero(z):
-  return np.zeros_like(z)
 
 
 class Reference(NamedTuple):

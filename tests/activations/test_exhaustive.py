@@ -1,7 +1,7 @@
 """Every elementwise activation's value, VJP and forward-mode JVP is the float64 textbook's
-(tests/reference.py) within a measured bound: at every float16 and bfloat16 input, and in float32
-and float64 at the thousand floats on each side of every kink, along the body and the tails. The
-smooth ones' second derivatives (grad of grad, Hessian, JVP of JVP) are the analytic g''.
+(tests/support/reference.py) within a measured bound: at every float16 and bfloat16 input, and in
+float32 and float64 at the thousand floats on each side of every kink, along the body and the
+tails. The smooth ones' second derivatives (grad of grad, Hessian, JVP of JVP) are the analytic g''.
 
 The bound on |computed - reference| is ``r * ulp(reference) + t * eps``: r units in the last
 place of the reference rounded to the dtype, plus t machine epsilons absolute. Values and the
@@ -369,7 +369,7 @@ def bounds_table() -> str:
   return "\n".join(rows)
 
 
-CONVENTIONS_PAGE = pathlib.Path(__file__).parent.parent / "docs" / "conventions.md"
+CONVENTIONS_PAGE = pathlib.Path(__file__).parents[2] / "docs" / "conventions.md"
 
 
 @pytest.mark.skipif(not CONVENTIONS_PAGE.exists(), reason="the documentation is not beside it")

@@ -1,6 +1,6 @@
 """What the backward pass keeps survives XLA's compiler: compiled temporary memory.
 
-The residual a jacts' VJP keeps (tested in test_jax_nn_activations.py) only saves memory if the
+The residual a jacts' VJP keeps (tested in test_from_output.py) only saves memory if the
 compiled program keeps it too: XLA may recompute a from z inside the backward pass, and then keep
 z as well. These tests compile ``value_and_grad`` of a small MLP, the benchmark's deep-network
 case scaled down, and compare ``memory_analysis().temp_size_in_bytes``.

@@ -1,4 +1,5 @@
-"""Checks of jacts.parallel on 4 virtual CPU devices; run by test_parallel.py in a subprocess.
+"""Checks of jacts.parallel on 4 virtual CPU devices; run in a subprocess by
+tests/networks/test_parallel.py.
 
 Exits non-zero, with the reason, on the first check that fails; prints one line per check.
 """

@@ -11,7 +11,7 @@ import numpy as np
 # and bfloat16's are not): in those dtypes a subnormal z is compared with the reference at z or
 # at +-0, whichever is nearer (the convention at 0 for the piecewise ones), and subnormal
 # results, computed or reference, count as 0. See docs/conventions.md, "Numerics", and
-# tests/test_numerics.py.
+# tests/activations/test_numerics.py.
 FLUSHES_SUBNORMALS = (
   set(("bfloat16", "float32", "float64")) if jax.default_backend() == "cpu" else set()
 )

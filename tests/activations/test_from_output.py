@@ -1,0 +1,196 @@
+"""g' written in the output a = g(z): derivative_from_output equals the derivative wherever the
+output determines g', and is refused where it does not (some arguments, some activations, the
+ones that are not elementwise). The backward pass keeps that output alone where it determines g',
+else the input, whatever the arguments; a traced parameter is kept with z for its gradient."""
+
+import functools
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from cases import gradient_tolerance, in_domain, uses_output_by_default
+from jax_nn_cases import ELEMENTWISE, PARAMETERS
+
+import jacts
+from jacts._registry import known_activation
+
+# ---------------------------------------------------------------------------------------------
+# 1. g' written in the output a = g(z).
+
+FROM_OUTPUT = [
+  pytest.param(jacts.softplus, {}, id="softplus"),
+  pytest.param(jacts.log_sigmoid, {}, id="log_sigmoid"),
+  pytest.param(jacts.soft_sign, {}, id="soft_sign"),
+  pytest.param(jacts.squareplus, {}, id="squareplus"),
+  pytest.param(jacts.squareplus, {"b": 0.5}, id="squareplus-b=0.5"),
+  pytest.param(jacts.sparse_plus, {}, id="sparse_plus"),
+  pytest.param(jacts.elu, {}, id="elu"),
+  pytest.param(jacts.elu, {"alpha": 0.5}, id="elu-alpha=0.5"),
+  pytest.param(jacts.elu, {"alpha": 2.0, "derivative_at_zero": 1.5}, id="elu-alpha=2-at_zero=1.5"),
+  pytest.param(jacts.celu, {}, id="celu"),
+  pytest.param(jacts.celu, {"alpha": 2.0}, id="celu-alpha=2"),
+  pytest.param(jacts.selu, {}, id="selu"),
+  pytest.param(jacts.selu, {"derivative_at_zero": 1.2}, id="selu-at_zero=1.2"),
+  pytest.param(jacts.log1mexp, {}, id="log1mexp"),
+  pytest.param(jacts.relu6, {}, id="relu6"),
+  pytest.param(
+    jacts.hard_tanh, {"derivative_at_minus_one": 0.0, "derivative_at_one": 0.0}, id="hard_tanh-0"
+  ),
+  pytest.param(jacts.identity, {}, id="identity"),
+]
+
+
+def _grid_with_kinks(activation, dtype):
+  """z in [-8, 8] with every kink and 0 on it; |z| + 1/2 for log1mexp."""
+  kinks = [k.at for k in known_activation(activation).rule.kinks]
+  z = np.concatenate([np.linspace(-8.0, 8.0, 161), [0.0, -1.0, 1.0, -3.0, 3.0, 6.0], kinks])
+  return in_domain(activation, jnp.asarray(z, dtype))
+
+
+@pytest.mark.parametrize(("activation", "kwargs"), FROM_OUTPUT)
+def test_derivative_from_output_equals_the_derivative(activation, kwargs, x64):
+  dtype = jnp.float64
+  z = _grid_with_kinks(activation, dtype)
+  a = activation(z, **kwargs)
+  from_output = jacts.derivative_from_output(activation)(a, **kwargs)
+  assert from_output.dtype == dtype
+  assert from_output.shape == z.shape
+  np.testing.assert_allclose(
+    from_output, jacts.derivative(activation)(z, **kwargs), **gradient_tolerance(dtype)
+  )
+
+
+@pytest.mark.parametrize(
+  ("activation", "kwargs"),
+  [
+    pytest.param(jacts.relu6, {"derivative_at_zero": 1.0}, id="relu6-at_zero=1"),
+    pytest.param(jacts.relu6, {"derivative_at_six": 0.5}, id="relu6-at_six=0.5"),
+    pytest.param(jacts.hard_tanh, {}, id="hard_tanh-default"),
+    pytest.param(jacts.hard_tanh, {"derivative_at_one": 0.5}, id="hard_tanh-at_one=0.5"),
+    pytest.param(jacts.elu, {"alpha": 0.0}, id="elu-alpha=0"),
+    pytest.param(jacts.elu, {"alpha": -1.0}, id="elu-alpha=-1"),
+    pytest.param(jacts.elu, {"alpha": jnp.float32(0.5)}, id="elu-array-alpha"),
+  ],
+)
+def test_derivative_from_output_is_refused_where_the_output_does_not_determine_it(
+  activation, kwargs
+):
+  name = known_activation(activation).rule.name
+  with pytest.raises(ValueError, match=rf"jacts.{name}\)`: the output does not determine g'"):
+    jacts.derivative_from_output(activation)(jnp.ones(3), **kwargs)
+
+
+# hard_sigmoid and sparse_sigmoid: z + 3 and z + 1 round onto the kink for z just below it, so
+# their a reaches the flat side where g' is not 0 yet.
+@pytest.mark.parametrize(
+  "activation",
+  [jacts.silu, jacts.mish, jacts.gelu, jacts.hard_silu, jacts.hard_sigmoid, jacts.sparse_sigmoid],
+)
+def test_derivative_from_output_is_refused_for_activations_without_one(activation):
+  name = known_activation(activation).rule.name
+  with pytest.raises(ValueError, match=rf"jacts.{name} has no derivative written in its output"):
+    jacts.derivative_from_output(activation)
+
+
+@pytest.mark.parametrize("activation", [jacts.softmax, jacts.log_softmax, jacts.glu])
+def test_derivative_from_output_is_refused_for_activations_not_elementwise(activation):
+  with pytest.raises(ValueError, match=r"is not elementwise"):
+    jacts.derivative_from_output(activation)
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. The backward pass keeps the output alone where it determines g', else the input.
+#
+# A custom VJP's residuals are the leaves of the function jax.vjp returns (a pytree): they are
+# compared by value with a = g(z) and with z. JAX's saved_residuals (not public API) also says
+# where each comes from; it is used, where this JAX has it, to count them.
+
+
+def _residuals(f, z):
+  _, vjp = jax.vjp(f, z)
+  return jax.tree.leaves(vjp)
+
+
+def _saved_residuals(f, z):
+  try:
+    from jax._src.ad_checkpoint import saved_residuals
+  except ImportError:  # Not public API: only the leaves of jax.vjp's function then.
+    return None
+  return saved_residuals(f, z)
+
+
+def test_the_activations_that_keep_their_output_by_default():
+  keep_output = {name for name in ELEMENTWISE if uses_output_by_default(name)}
+  assert keep_output == {
+    "relu6",
+    "softplus",
+    "log_sigmoid",
+    "squareplus",
+    "sparse_plus",
+    "elu",
+    "celu",
+    "selu",
+    "identity",
+  }
+
+
+def _assert_keeps_only(f, z, expected):
+  leaves = _residuals(f, z)
+  assert len(leaves) == 1
+  (residual,) = leaves
+  assert residual.shape == z.shape
+  assert residual.dtype == z.dtype
+  np.testing.assert_array_equal(residual, expected)
+  saved = _saved_residuals(f, z)
+  if saved is not None:
+    assert [aval.shape for aval, _ in saved] == [z.shape]
+
+
+Z = jnp.array([[-4.5, -2.5, -0.5], [0.5, 2.5, 7.5]], jnp.float32)
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_backward_pass_keeps_the_output_alone_or_else_the_input(name):
+  f = getattr(jacts, name)
+  z = in_domain(f, Z)
+  a = f(z)
+  if uses_output_by_default(name):
+    _assert_keeps_only(f, z, a)
+  else:
+    _assert_keeps_only(f, z, z)
+    assert not bool(jnp.array_equal(a, z))  # So that the test tells the two apart.
+
+
+@pytest.mark.parametrize(
+  ("activation", "keeps_output"),
+  [
+    pytest.param(
+      functools.partial(jacts.hard_tanh, derivative_at_minus_one=0.0, derivative_at_one=0.0),
+      True,
+      id="hard_tanh-0-at-both",
+    ),
+    pytest.param(
+      functools.partial(jacts.sparse_sigmoid, derivative_at_minus_one=0.0, derivative_at_one=0.0),
+      False,  # a = 1 for z just below 1, where g' is 1/2: a does not determine g' here.
+      id="sparse_sigmoid-0-at-both",
+    ),
+    pytest.param(functools.partial(jacts.relu6, derivative_at_zero=1.0), False, id="relu6-1-at-0"),
+    pytest.param(functools.partial(jacts.elu, alpha=0.5), True, id="elu-alpha=0.5"),
+    pytest.param(functools.partial(jacts.elu, alpha=-1.0), False, id="elu-alpha=-1"),
+    pytest.param(functools.partial(jacts.celu, alpha=2.0), True, id="celu-alpha=2"),
+    pytest.param(functools.partial(jacts.squareplus, b=0.5), True, id="squareplus-b=0.5"),
+  ],
+)
+def test_what_is_kept_follows_the_arguments(activation, keeps_output):
+  a = activation(Z)
+  _assert_keeps_only(activation, Z, a if keeps_output else Z)
+
+
+@pytest.mark.parametrize(("activation", "parameter", "values"), PARAMETERS)
+def test_a_traced_parameter_is_kept_with_z_for_its_gradient(activation, parameter, values):
+  p = jnp.float32(values[-1])
+  _, vjp = jax.vjp(activation, Z, p)
+  leaves = jax.tree.leaves(vjp)
+  assert any(leaf.shape == Z.shape and bool(jnp.array_equal(leaf, Z)) for leaf in leaves)
+  assert any(leaf.shape == () and leaf == p for leaf in leaves)
