@@ -13,6 +13,8 @@ import numpy as np
 
 from jacts._validation import RANDOMSTATE_SEEDS
 
+__all__ = ("blobs", "gaussian_quantiles", "noisy_circles", "noisy_moons", "planar_flower")
+
 
 def planar_flower(seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
   r"""The course's planar "flower" data set, identical to its ``load_planar_dataset()``.

@@ -1,6 +1,6 @@
 r"""A multi-class network with L hidden layers: forward pass, cost, backprop by hand, training.
 
-Examples are rows (the JAX convention); weights are (out, in) as in the lecture. For hidden
+Examples are rows (the JAX convention); weights are (out, in) as in the layers. For hidden
 layers l = 1 .. L with activation g and a softmax output layer L + 1:
 
 .. math::
@@ -10,8 +10,8 @@ layers l = 1 .. L with activation g and a softmax output layer L + 1:
 
 :func:`backward` is the lecture's backprop written by hand for any L; :func:`fit` trains with any
 optax optimizer on mini-batches drawn by key, the whole loop one compiled program. The equations
-are in ``_multilayer_lecture.py`` (the lecture's layout, examples as columns, one per line); the
-shallow network of the lecture stays in :mod:`jacts.shallow`.
+are in ``jacts/_networks/layers/_lecture.py`` (the lecture's layout, examples as columns, one
+per line); the shallow network of the lecture stays in :mod:`jacts.shallow`.
 """
 
 from collections.abc import Callable, Sequence
@@ -21,15 +21,13 @@ import jax.numpy as jnp
 import optax
 from jax.typing import ArrayLike, DTypeLike
 
-from jacts import _multilayer_checks as checks
-from jacts import _multilayer_lecture as lecture
-from jacts import _network_validation, _validation
+from jacts import _networks, _validation
 from jacts._activations import relu
-from jacts._divergence import TrainingDivergedWarning as TrainingDivergedWarning
-from jacts._divergence import warn_if_diverged
-from jacts._multilayer_lecture import Cache as Cache
-from jacts._multilayer_lecture import Layer as Layer
-from jacts._types import Gradients as Gradients
+from jacts._networks import Gradients as Gradients
+from jacts._networks import TrainingDivergedWarning as TrainingDivergedWarning
+from jacts._networks import layers, warn_if_diverged
+from jacts._networks.layers import Cache as Cache
+from jacts._networks.layers import Layer as Layer
 
 __all__ = (
   "Cache",
@@ -73,10 +71,10 @@ def init_params(key: jax.Array, sizes: Sequence[int], *, dtype: DTypeLike | None
     [((32, 64), (32,)), ((32, 32), (32,)), ((10, 32), (10,))]
   """
   function = "jacts.multilayer.init_params"
-  _network_validation.check_key(function, key)
-  sizes = checks.check_sizes(function, sizes)
+  _networks.check_key(function, key)
+  sizes = layers.check_sizes(function, sizes)
   dtype = _validation.floating_dtype(function, "dtype", dtype)
-  return lecture.he_normal(key, sizes, dtype)
+  return layers.he_normal(key, sizes, dtype)
 
 
 def forward(
@@ -106,8 +104,8 @@ def forward(
     [1. 1. 1. 1. 1.]
   """
   function = "jacts.multilayer.forward"
-  X = checks.check_inputs(function, params, X, activation)
-  in_columns = lecture.forward_pass(tuple(params), X.T, activation)
+  X = layers.check_inputs(function, params, X, activation)
+  in_columns = layers.forward_pass(tuple(params), X.T, activation)
   cache = Cache(tuple(z.T for z in in_columns.Z), tuple(a.T for a in in_columns.A))
   return cache.A[-1], cache
 
@@ -141,9 +139,9 @@ def cost(
     1.0986123
   """
   function = "jacts.multilayer.cost"
-  X, labels = checks.check_data(function, params, X, labels, activation)
+  X, labels = layers.check_data(function, params, X, labels, activation)
   n_y = params[-1].W.shape[0]
-  return lecture.cost(tuple(params), lecture.data(X, labels, n_y), activation)
+  return layers.cost(tuple(params), layers.data(X, labels, n_y), activation)
 
 
 def backward(
@@ -159,8 +157,8 @@ def backward(
     dW_l = \tfrac{1}{m} dZ_l A_{l-1}^\top, \quad db_l = \tfrac{1}{m} \textstyle\sum_i dZ_l, \\
     dZ_{l-1} = W_l^\top dZ_l \odot g'(Z_{l-1}), \qquad l = L + 1, \dots, 1.
 
-  That is how it is computed, one equation per line (``jacts/_multilayer_lecture.py``). g' is the
-  rule of the activation's custom VJP, with the convention bound to ``activation`` at kinks
+  That is how it is computed, one equation per line (``jacts/_networks/layers/_lecture.py``). g' is
+  the rule of the activation's custom VJP, with the convention bound to ``activation`` at kinks
   (ReLU'(0)), so this equals ``jax.grad`` of :func:`cost`.
 
   Args:
@@ -185,12 +183,12 @@ def backward(
     True
   """
   function = "jacts.multilayer.backward"
-  X, labels = checks.check_data(function, params, X, labels, activation)
-  checks.check_cache(function, params, cache, X)
+  X, labels = layers.check_data(function, params, X, labels, activation)
+  layers.check_cache(function, params, cache, X)
   in_columns = Cache(tuple(z.T for z in cache.Z), tuple(a.T for a in cache.A))
   n_y = params[-1].W.shape[0]
-  batch = lecture.data(X, labels, n_y)
-  return lecture.backward_pass(tuple(params), in_columns, batch, activation)
+  batch = layers.data(X, labels, n_y)
+  return layers.backward_pass(tuple(params), in_columns, batch, activation)
 
 
 def predict(params: Params, X: ArrayLike, *, activation: Callable = relu) -> jax.Array:
@@ -206,8 +204,8 @@ def predict(params: Params, X: ArrayLike, *, activation: Callable = relu) -> jax
     (2,)
   """
   function = "jacts.multilayer.predict"
-  X = checks.check_inputs(function, params, X, activation)
-  return lecture.predictions(tuple(params), X.T, activation)
+  X = layers.check_inputs(function, params, X, activation)
+  return layers.predictions(tuple(params), X.T, activation)
 
 
 def accuracy(
@@ -223,8 +221,8 @@ def accuracy(
     1.0
   """
   function = "jacts.multilayer.accuracy"
-  X, labels = checks.check_data(function, params, X, labels, activation)
-  correct = lecture.predictions(tuple(params), X.T, activation) == labels
+  X, labels = layers.check_data(function, params, X, labels, activation)
+  correct = layers.predictions(tuple(params), X.T, activation) == labels
   return jnp.mean(correct.astype(jnp.float32))
 
 
@@ -280,13 +278,13 @@ def fit(
     ((2,), True)
   """
   function = "jacts.multilayer.fit"
-  _network_validation.check_key(function, key)
-  X, labels = checks.check_data(function, params, X, labels, activation)
-  _network_validation.check_training(function, optimizer, gradients)
-  _network_validation.check_schedule(function, steps, log_every)
-  checks.check_batch_size(function, batch_size, X.shape[0])
+  _networks.check_key(function, key)
+  X, labels = layers.check_data(function, params, X, labels, activation)
+  _networks.check_training(function, optimizer, gradients)
+  _networks.check_schedule(function, steps, log_every)
+  layers.check_batch_size(function, batch_size, X.shape[0])
   params = tuple(params)
-  params, _, costs, report = lecture.train(
+  params, _, costs, report = layers.train(
       params, optimizer.init(params), key, X, labels, optimizer=optimizer, steps=steps,
       batch_size=batch_size, activation=activation, log_every=log_every, gradients=gradients,
   )  # fmt: skip

@@ -18,42 +18,38 @@ from typing import TYPE_CHECKING
 
 from jacts._rules import RULES
 
-# The names below are made at run time from the table; type checkers read them here (one per
-# rule: keep it in step with RULES).
+# The names below are made at run time from the table; type checkers read their type here (one
+# per rule: keep it in step with RULES).
 if TYPE_CHECKING:
-  from jacts import (
-    _formulas_exponential,
-    _formulas_lecture,
-    _formulas_piecewise,
-    _formulas_smooth,
-    _formulas_vector,
-  )
+  from collections.abc import Callable
 
-  sigmoid = _formulas_lecture._naive_sigmoid
-  tanh = _formulas_lecture._naive_tanh
-  relu = _formulas_lecture._naive_relu
-  leaky_relu = _formulas_lecture._naive_leaky_relu
-  relu6 = _formulas_piecewise._naive_relu6
-  hard_sigmoid = _formulas_piecewise._naive_hard_sigmoid
-  hard_silu = _formulas_piecewise._naive_hard_silu
-  hard_tanh = _formulas_piecewise._naive_hard_tanh
-  sparse_sigmoid = _formulas_piecewise._naive_sparse_sigmoid
-  softplus = _formulas_smooth._naive_softplus
-  log_sigmoid = _formulas_smooth._naive_log_sigmoid
-  silu = _formulas_smooth._naive_silu
-  mish = _formulas_smooth._naive_mish
-  gelu = _formulas_smooth._naive_gelu
-  soft_sign = _formulas_smooth._naive_soft_sign
-  squareplus = _formulas_smooth._naive_squareplus
-  sparse_plus = _formulas_smooth._naive_sparse_plus
-  elu = _formulas_exponential._naive_elu
-  celu = _formulas_exponential._naive_celu
-  selu = _formulas_exponential._naive_selu
-  log1mexp = _formulas_smooth._naive_log1mexp
-  identity = _formulas_smooth._naive_identity
-  glu = _formulas_vector._naive_glu
-  softmax = _formulas_vector._naive_softmax
-  log_softmax = _formulas_vector._naive_log_softmax
+  import jax
+
+  sigmoid: Callable[..., jax.Array]
+  tanh: Callable[..., jax.Array]
+  relu: Callable[..., jax.Array]
+  leaky_relu: Callable[..., jax.Array]
+  relu6: Callable[..., jax.Array]
+  hard_sigmoid: Callable[..., jax.Array]
+  hard_silu: Callable[..., jax.Array]
+  hard_tanh: Callable[..., jax.Array]
+  sparse_sigmoid: Callable[..., jax.Array]
+  softplus: Callable[..., jax.Array]
+  log_sigmoid: Callable[..., jax.Array]
+  silu: Callable[..., jax.Array]
+  mish: Callable[..., jax.Array]
+  gelu: Callable[..., jax.Array]
+  soft_sign: Callable[..., jax.Array]
+  squareplus: Callable[..., jax.Array]
+  sparse_plus: Callable[..., jax.Array]
+  elu: Callable[..., jax.Array]
+  celu: Callable[..., jax.Array]
+  selu: Callable[..., jax.Array]
+  log1mexp: Callable[..., jax.Array]
+  identity: Callable[..., jax.Array]
+  glu: Callable[..., jax.Array]
+  softmax: Callable[..., jax.Array]
+  log_softmax: Callable[..., jax.Array]
 
 # One name per rule, derived from the table: jacts.naive.tanh is RULES["tanh"].naive.
 for _name, _rule in RULES.items():

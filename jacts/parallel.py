@@ -18,10 +18,11 @@ from jax.sharding import Mesh, NamedSharding
 from jax.sharding import PartitionSpec as P
 from jax.typing import ArrayLike
 
-from jacts import _network_validation, _training, _validation
-from jacts._activations import tanh
-from jacts._registry import hidden_activation
-from jacts._types import Gradients, Params
+from jacts import _networks, _validation
+from jacts._activations import hidden_activation, tanh
+from jacts._networks import Gradients, Params
+
+__all__ = ("fit",)
 
 
 def fit(
@@ -77,9 +78,9 @@ def fit(
     mesh = Mesh(np.array(jax.devices()), ("batch",))
   if not isinstance(mesh, Mesh):
     raise TypeError(f"`{function}`: `mesh` must be a jax.sharding.Mesh; got {type(mesh).__name__}.")
-  _network_validation.check_params(function, params)
-  _network_validation.check_training(function, optimizer, gradients)
-  _network_validation.check_schedule(function, steps, log_every)
+  _networks.check_params(function, params)
+  _networks.check_training(function, optimizer, gradients)
+  _networks.check_schedule(function, steps, log_every)
   rows = NamedSharding(mesh, P(mesh.axis_names, None))
   columns = NamedSharding(mesh, P(None, mesh.axis_names))
   replicated = NamedSharding(mesh, P())
@@ -90,7 +91,7 @@ def fit(
     X, Y = cast(jax.Array, jax.device_put(X, rows)), cast(jax.Array, jax.device_put(Y, rows))
     mask, count = None, None
   else:
-    X, Y = _network_validation.check_data(function, params, X, Y, activation)
+    X, Y = _networks.check_data(function, params, X, Y, activation)
     m = X.shape[0]
     padding = (-m) % mesh.size
     mask, count = None, None
@@ -103,7 +104,7 @@ def fit(
     X, Y = _place(X, rows), _place(Y, rows)
 
   params = jax.tree.map(lambda p: _place(jnp.asarray(p), replicated), params)
-  trained, _, costs = _training.run(
+  trained, _, costs = _networks.run(
     function,
     params,
     optimizer.init(params),
@@ -171,9 +172,7 @@ def _check_global(
     )
   if X.shape[0] == 0:
     raise ValueError(f"`{function}`: `X` must hold at least one example; got shape {X.shape}.")
-  _network_validation.check_activation_parameters(
-    function, activation, X.shape[0], params.W1.shape[0]
-  )
+  _networks.check_activation_parameters(function, activation, X.shape[0], params.W1.shape[0])
   if X.shape[0] % device_count:
     raise ValueError(
       f"`{function}`: a global `X` of {X.shape[0]} rows cannot be split evenly over "

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from jax.typing import ArrayLike
 
+__all__ = ("activations", "decision_boundary", "pyplot")
+
 if TYPE_CHECKING:
   from matplotlib.axes import Axes
   from matplotlib.figure import Figure
@@ -46,7 +48,7 @@ def activations(z: ArrayLike | None = None) -> "Figure":
   """
   import jax.numpy as jnp
 
-  import jacts
+  from jacts._activations import PUBLIC, derivative
   from jacts._rules import ELEMENTWISE, RULES
 
   z = jnp.linspace(-5.0, 5.0, 1001) if z is None else jnp.asarray(z)
@@ -59,11 +61,11 @@ def activations(z: ArrayLike | None = None) -> "Figure":
     top, column = 2 * (position // columns), position % columns
     x = z[(z > rule.domain[0]) & (z < rule.domain[1])]
     shown = {p.name: _SHOWN[p.name] for p in rule.parameters if p.name in _SHOWN}
-    f = getattr(jacts, name)
+    f = PUBLIC[name]
     label = name + "".join(f" ({key} {value:g})" for key, value in shown.items())
     axes[top, column].plot(x, f(x, **shown))
     axes[top, column].set_title(f"g(z): {label}", fontsize=10)
-    axes[top + 1, column].plot(x, jacts.derivative(f)(x, **shown), color="tab:red")
+    axes[top + 1, column].plot(x, derivative(f)(x, **shown), color="tab:red")
     axes[top + 1, column].set_title(f"g'(z) = jacts.derivative({name})", fontsize=10)
     axes[top + 1, column].set_xlabel("z")
     for ax in axes[top : top + 2, column]:

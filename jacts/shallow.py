@@ -8,8 +8,8 @@ Examples are rows (the JAX convention); weights are (out, in) as in the lecture:
 
 :func:`backward` is the lecture's backprop written by hand; :func:`fit` runs the whole training
 loop as one compiled program. The equations are computed in the lecture's own layout, examples
-as columns (``_lecture.py``, one equation per line, with the measured speed tricks behind them
-in ``_kernels.py``); the training loops live in ``_training.py``.
+as columns (``jacts/_networks/_lecture.py``, one equation per line, with the measured speed
+tricks behind them in ``_kernels.py`` beside it); the training loops live in ``_training.py``.
 """
 
 from collections.abc import Callable
@@ -18,18 +18,18 @@ import jax
 import jax.numpy as jnp
 from jax.typing import ArrayLike
 
-from jacts import _kernels, _lecture, _network_validation
+from jacts import _networks
 from jacts._activations import tanh
-from jacts._initialization import init_params as init_params
-from jacts._initialization import lecture_params as lecture_params
-from jacts._training import TrainingDivergedWarning as TrainingDivergedWarning
-from jacts._training import fit as fit
-from jacts._training import fit_many as fit_many
-from jacts._training import train_step as train_step
-from jacts._training import train_steps as train_steps
-from jacts._types import Cache as Cache
-from jacts._types import Gradients as Gradients
-from jacts._types import Params as Params
+from jacts._networks import Cache as Cache
+from jacts._networks import Gradients as Gradients
+from jacts._networks import Params as Params
+from jacts._networks import TrainingDivergedWarning as TrainingDivergedWarning
+from jacts._networks import fit as fit
+from jacts._networks import fit_many as fit_many
+from jacts._networks import init_params as init_params
+from jacts._networks import lecture_params as lecture_params
+from jacts._networks import train_step as train_step
+from jacts._networks import train_steps as train_steps
 
 __all__ = (
   "Cache",
@@ -74,8 +74,8 @@ def forward(
     ((400, 1), (400, 4))
   """
   function = "jacts.shallow.forward"
-  X = _network_validation.check_inputs(function, params, X, activation)
-  in_columns = _lecture.forward_pass(params, X.T, activation)
+  X = _networks.check_inputs(function, params, X, activation)
+  in_columns = _networks.forward_pass(params, X.T, activation)
   cache = Cache(*(c.T for c in in_columns))  # Batch-first, as X was given.
   return cache.A2, cache
 
@@ -107,8 +107,8 @@ def cost(params: Params, X: ArrayLike, Y: ArrayLike, *, activation: Callable = t
     >>> print(round(float(shallow.cost(shallow.lecture_params(2, 4, 1), X, Y)), 6))
     0.693048
   """
-  X, Y = _network_validation.check_data("jacts.shallow.cost", params, X, Y, activation)
-  return _lecture.cost(params, _kernels.batch(X, Y), activation)
+  X, Y = _networks.check_data("jacts.shallow.cost", params, X, Y, activation)
+  return _networks.cost(params, _networks.batch(X, Y), activation)
 
 
 def backward(
@@ -124,8 +124,8 @@ def backward(
     dZ_1 = W_2^\top dZ_2 \odot g'(Z_1), \quad dW_1 = \tfrac{1}{m} dZ_1 X^\top, \quad
     db_1 = \tfrac{1}{m} \textstyle\sum_i dZ_1.
 
-  That is how it is computed, one equation per line (``jacts/_lecture.py``); the arguments are
-  batch-first as everywhere in jacts, and transposed at the boundary. g'(Z1) comes from
+  That is how it is computed, one equation per line (``jacts/_networks/_lecture.py``); the arguments
+  are batch-first as everywhere in jacts, and transposed at the boundary. g'(Z1) comes from
   :func:`jacts.derivative_from_output` (1 - A1^2 for tanh, as the lecture writes it) where the
   activation has that form, else :func:`jacts.derivative` on Z1: the same rules as the custom
   VJPs, so this equals ``jax.grad(cost)``.
@@ -150,10 +150,10 @@ def backward(
     >>> [g.shape for g in grads]
     [(4, 2), (4,), (1, 4), (1,)]
   """
-  X, Y = _network_validation.check_data("jacts.shallow.backward", params, X, Y, activation)
-  _network_validation.check_cache(params, cache, X)
+  X, Y = _networks.check_data("jacts.shallow.backward", params, X, Y, activation)
+  _networks.check_cache(params, cache, X)
   in_columns = Cache(*(c.T for c in cache))
-  return _lecture.backward_pass(params, in_columns, _kernels.batch(X, Y), activation)
+  return _networks.backward_pass(params, in_columns, _networks.batch(X, Y), activation)
 
 
 def predict(params: Params, X: ArrayLike, *, activation: Callable = tanh) -> jax.Array:
@@ -168,8 +168,8 @@ def predict(params: Params, X: ArrayLike, *, activation: Callable = tanh) -> jax
     [0 0 0]
   """
   function = "jacts.shallow.predict"
-  X = _network_validation.check_inputs(function, params, X, activation)
-  return _lecture.predictions(params, X.T, activation).T
+  X = _networks.check_inputs(function, params, X, activation)
+  return _networks.predictions(params, X.T, activation).T
 
 
 def accuracy(
@@ -184,5 +184,5 @@ def accuracy(
     >>> print(round(float(shallow.accuracy(shallow.lecture_params(2, 4, 1), X, Y)), 4))
     0.5975
   """
-  X, Y = _network_validation.check_data("jacts.shallow.accuracy", params, X, Y, activation)
-  return jnp.mean(_lecture.predictions(params, X.T, activation) == Y.T.astype(jnp.int32))
+  X, Y = _networks.check_data("jacts.shallow.accuracy", params, X, Y, activation)
+  return jnp.mean(_networks.predictions(params, X.T, activation) == Y.T.astype(jnp.int32))

@@ -15,7 +15,7 @@ from jax.test_util import check_grads
 from jax_nn_cases import PARAMETERS
 
 import jacts
-from jacts._registry import known_activation
+from jacts._activations import known_activation
 
 # ---------------------------------------------------------------------------------------------
 # 1. Parameters given as arrays are differentiable, exactly.

@@ -13,7 +13,7 @@ from cases import gradient_tolerance, in_domain, uses_output_by_default
 from jax_nn_cases import ELEMENTWISE, PARAMETERS
 
 import jacts
-from jacts._registry import known_activation
+from jacts._activations import known_activation
 
 # ---------------------------------------------------------------------------------------------
 # 1. g' written in the output a = g(z).

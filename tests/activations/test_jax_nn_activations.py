@@ -15,7 +15,7 @@ from cases import FLOAT_DTYPES, in_domain
 from jax_nn_cases import ELEMENTWISE, JAX_NN_NAMES
 
 import jacts
-from jacts._registry import known_activation
+from jacts._activations import known_activation
 from jacts._rules import RULES
 
 

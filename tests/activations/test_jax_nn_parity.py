@@ -149,7 +149,7 @@ def test_the_gradient_of_a_python_float_has_jax_nns_type(name):
 #   sigmoid(-12) is 0, jacts' 6.1e-6);
 # - squareplus is written so that it neither cancels (z < 0) nor overflows (|z| > 1.8e19 in
 #   float32), so it is within 4 ulp of jax.nn's or closer to the exact value (tested in
-#   test_jax_nn_activations.py), and at -inf it is the limit 0 where jax.nn's is NaN;
+#   test_activations.py), and at -inf it is the limit 0 where jax.nn's is NaN;
 # - hard_tanh of a subnormal is the subnormal, which jax.nn's CPU kernel flushes to +-0.
 def _differs_by_design(name: str, dtype, x: jax.Array) -> np.ndarray:
   if not jnp.issubdtype(dtype, jnp.floating):  # Integers kept (relu, hard_tanh): jax.nn's own.

@@ -16,7 +16,7 @@ import pytest
 from cases import FLOAT_DTYPES, JAX_NN, uses_output_by_default
 
 import jacts
-from jacts._differentiable import pinned
+from jacts._activations import pinned
 
 pytestmark = pytest.mark.skipif(
   jax.default_backend() != "cpu",

@@ -7,7 +7,7 @@ import pytest
 from cases import ACTIVATION_FUNCTIONS, FLOAT_DTYPES, identical, in_domain
 
 import jacts
-from jacts._rule import linear_pieces
+from jacts._rules import linear_pieces
 
 EXTREMES = [100.0, -100.0, 1e4, -1e4, 3e38, -3e38]
 

@@ -7,7 +7,7 @@ import pytest
 from cases import ACTIVATION_FUNCTIONS, gradient_tolerance, in_domain
 
 import jacts
-from jacts._registry import known_activation
+from jacts._activations import known_activation
 
 
 def second_derivative(activation, z):

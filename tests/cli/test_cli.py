@@ -111,7 +111,7 @@ def test_an_interrupted_save_leaves_neither_a_partial_model_nor_a_temporary_file
     file.write(b"PK\x03\x04 half an archive")
     raise KeyboardInterrupt
 
-  monkeypatch.setattr(models.np, "savez", crash)
+  monkeypatch.setattr(np, "savez", crash)
   with pytest.raises(KeyboardInterrupt):
     models.save(tmp_path / "model.npz", models.Model(shallow.lecture_params(2, 4, 1), "tanh"))
   assert list(tmp_path.iterdir()) == []
@@ -120,7 +120,7 @@ def test_an_interrupted_save_leaves_neither_a_partial_model_nor_a_temporary_file
 def test_an_interrupted_save_keeps_the_previous_model(tmp_path, monkeypatch):
   path = saved_model(tmp_path)
   before = path.read_bytes()
-  monkeypatch.setattr(models.np, "savez", lambda file, **arrays: (_ for _ in ()).throw(OSError))
+  monkeypatch.setattr(np, "savez", lambda file, **arrays: (_ for _ in ()).throw(OSError))
   with pytest.raises(OSError):
     models.save(path, models.Model(shallow.lecture_params(2, 7, 1), "tanh"))
   assert path.read_bytes() == before

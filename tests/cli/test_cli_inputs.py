@@ -21,6 +21,7 @@ from cli_helpers import (
 
 import jacts.shallow as shallow
 from jacts import cli, models
+from jacts.cli._main import _progress
 
 DIVERGING = ("train", "--activation", "relu", "--lr", "1e6", "--steps", "200", "--log-every", "100")
 
@@ -71,7 +72,7 @@ def test_divergence_is_reported_at_its_iteration_from_the_start_of_training(
 
 def test_without_tqdm_the_progress_lines_are_printed(capsys, monkeypatch):
   monkeypatch.setitem(sys.modules, "tqdm", None)  # `import tqdm` fails.
-  with cli._progress(10, disable=False) as bar:
+  with _progress(10, disable=False) as bar:
     bar.write("Cost after iteration 0: 0.5")
     bar.update(10)
   assert capsys.readouterr() == ("Cost after iteration 0: 0.5\n", "")

@@ -49,7 +49,7 @@ def test_the_temporary_file_carries_the_writers_pid(tmp_path, monkeypatch):
     seen.extend(p.name for p in tmp_path.iterdir())
     savez(file, **arrays)
 
-  monkeypatch.setattr(models.np, "savez", spy)
+  monkeypatch.setattr(np, "savez", spy)
   saved(tmp_path)
   assert len(seen) == 1
   assert re.fullmatch(rf"\.model\.npz\.{os.getpid()}\.[a-z0-9_]+\.tmp", seen[0])

@@ -23,7 +23,7 @@ import jacts.multilayer as multilayer
 import jacts.parallel as parallel
 import jacts.shallow as shallow
 from jacts import models, study
-from jacts._registry import hidden_activation
+from jacts._activations import hidden_activation
 from jacts._rules import RULES
 
 NOT_ELEMENTWISE = tuple(name for name, rule in RULES.items() if not rule.elementwise)

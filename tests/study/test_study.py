@@ -11,7 +11,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from jacts import _study_kernels, cli, study
+from jacts import cli, study
+from jacts.study import _kernels as _study_kernels
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SMALL = ["--draws", "4", "--widths", "8", "--depth", "2", "--batch-size", "16",

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import jacts
-from jacts._registry import known_activation
+from jacts._activations import known_activation
 from jacts._rules import RULES
 
 # (jacts activation, its formula written naively), one per elementwise rule.

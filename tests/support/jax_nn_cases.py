@@ -5,7 +5,7 @@ test_activation_parameters.py and test_from_output.py run over."""
 import pytest
 
 import jacts
-from jacts._registry import known_activation
+from jacts._activations import known_activation
 from jacts._rules import RULES
 
 # jax.nn's activations that jacts replaces, aliases included (jax.nn.swish is jax.nn.silu).

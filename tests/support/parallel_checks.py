@@ -23,7 +23,7 @@ from jax.sharding import PartitionSpec as P  # noqa: E402
 import jacts  # noqa: E402
 import jacts.parallel as parallel  # noqa: E402
 import jacts.shallow as shallow  # noqa: E402
-from jacts import _training  # noqa: E402  (the compiled program, to inspect it)
+from jacts._networks import _training  # noqa: E402  (the compiled program, to inspect it)
 from jacts.datasets import planar_flower  # noqa: E402
 
 X, Y = planar_flower()

@@ -1,0 +1,11 @@
+"""The ``jacts`` command line, also ``python -m jacts``: :func:`main` (``jacts --help`` says what
+each command does).
+
+Private modules: ``_main.py`` (the commands, and the text ``jacts --help`` prints),
+``_arguments.py`` (argument types and checks), ``_study.py`` (``jacts study``) and ``_csv.py``
+(the points ``jacts predict`` reads).
+"""
+
+from jacts.cli._main import main as main
+
+__all__ = ("main",)

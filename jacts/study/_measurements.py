@@ -1,0 +1,325 @@
+"""The ReLU'(0) study's measurements (:mod:`jacts.study`): bifurcation, training, and both on one
+data set (relu0). Each returns Python numbers; its compiled programs are in ``_kernels.py``.
+"""
+
+import functools
+import itertools
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import Literal
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+from jax.typing import ArrayLike
+
+from jacts._networks import check_key, layers
+from jacts.study import _data, _kernels
+from jacts.study._checks import (
+  DTYPES,
+  check_batch_size,
+  check_conventions,
+  check_data,
+  check_dtypes,
+  check_positive,
+  check_widths,
+)
+from jacts.study._report import Bifurcation, Report, Training, Zeros
+
+WIDTHS = (16, 64, 256, 1024)
+CONVENTIONS = (0.0, 0.5, 1.0)  # ReLU'(0) values trained; the first is the trajectories' reference.
+# Draws computed at once under vmap: about this many weights in memory per chunk.
+_WEIGHTS_PER_CHUNK = 2**22
+
+
+def load_dataset(name: str = "digits") -> tuple[np.ndarray, np.ndarray]:
+  """A data set for the study, generated locally or shipped with an installed package.
+
+  ``"digits"`` is scikit-learn's bundled 8x8 digits (1797 images, 10 classes; ``pip install
+  "jacts[study]"``), with the pixels scaled from 0..16 to [0, 1]; the others are the planar sets
+  of :mod:`jacts.datasets` with their two classes.
+
+  Args:
+    name: one of :data:`DATASETS`.
+
+  Returns:
+    ``(X, labels)``: X float32 (m, n_x), labels int32 (m,).
+
+  Example:
+    >>> from jacts import study
+    >>> X, labels = study.load_dataset("moons")
+    >>> X.shape, X.dtype, labels.shape, sorted(set(labels.tolist()))
+    ((200, 2), dtype('float32'), (200,), [0, 1])
+  """
+  if not isinstance(name, str):
+    raise TypeError(f"`jacts.study`: `dataset` must be a string; got {type(name).__name__}.")
+  return _data.load(name)
+
+
+def bifurcation(
+  X: ArrayLike,
+  labels: ArrayLike,
+  *,
+  key: jax.Array,
+  draws: int = 100,
+  dtypes: Sequence[str] = DTYPES,
+  widths: Sequence[int] = WIDTHS,
+  depth: int = 3,
+  batch_size: int = 128,
+  progress: Callable[[str], None] | None = None,
+) -> list[Bifurcation]:
+  r"""How often one backprop differs between ReLU'(0) = 0 and ReLU'(0) = 1.
+
+  For each configuration (dtype, width), ``draws`` times: draw He-normal weights (std
+  :math:`\sqrt{2 / n_{l-1}}`, zero biases; :func:`jacts.multilayer.init_params`) for ``depth``
+  hidden layers of ``width`` ReLU units, draw a mini-batch of ``batch_size`` rows, compute the
+  lecture's backprop (:func:`jacts.multilayer.backward`) with each convention on the same forward
+  pass, and count the draw if any gradient entry differs bit for bit (``!=`` in the dtype itself,
+  inside the compiled program). The same keys are used for every configuration. In exact
+  arithmetic the two never differ: a pre-activation is 0 with probability 0.
+
+  Args:
+    X: inputs, shape (m, n_x): finite, and within the range of each of ``dtypes``.
+    labels: class indices, int (m,).
+    key: one ``jax.random`` key.
+    draws: initializations (and mini-batches) per configuration.
+    dtypes: names among :data:`DTYPES`.
+    widths: hidden widths.
+    depth: the number L of hidden layers.
+    batch_size: rows per mini-batch, at most m.
+    progress: called with a description after each configuration.
+
+  Returns:
+    One :class:`Bifurcation` per (dtype, width), in that order.
+
+  Example:
+    >>> import jax
+    >>> from jacts import study
+    >>> X, labels = study.load_dataset("moons")
+    >>> records = study.bifurcation(X[:150], labels[:150], key=jax.random.key(0), draws=4,
+    ...                             dtypes=("float64",), widths=(8,), depth=2, batch_size=16)
+    >>> [(r.dtype, r.width, r.draws, r.differing) for r in records]
+    [('float64', 8, 4, 0)]
+  """
+  function = "jacts.study.bifurcation"
+  dtypes = check_dtypes(function, dtypes)
+  X, labels, n_classes = check_data(function, X, labels, dtypes)
+  check_key(function, key)
+  widths = check_widths(function, widths)
+  check_positive(function, "draws", draws)
+  check_positive(function, "depth", depth)
+  check_batch_size(function, batch_size, X.shape[0])
+  keys = jax.random.split(key, draws)
+  records = []
+  for dtype in dtypes:
+    for width in widths:
+      sizes = (X.shape[1], *(width,) * depth, n_classes)
+      weights = sum(a * b for a, b in itertools.pairwise(sizes))
+      most = max(1, min(draws, _WEIGHTS_PER_CHUNK // weights))
+      # A divisor of draws where one is near: a remainder is a second vmapped body to compile.
+      divisor = max(c for c in range(1, most + 1) if draws % c == 0)
+      chunk = divisor if 2 * divisor > most else most
+      with jax.enable_x64(True) if dtype == "float64" else _nothing():
+        differing = int(
+          _kernels.differing_draws(
+            keys, X, labels, sizes=sizes, dtype=jnp.dtype(dtype), batch_size=batch_size,
+            chunk=chunk,
+          )
+        )  # fmt: skip
+      records.append(
+        Bifurcation(dtype, width, depth, batch_size, draws, differing, differing / draws)
+      )
+      if progress is not None:
+        progress(f"bifurcation {dtype} width {width}")
+  return records
+
+
+def training(
+  X: ArrayLike,
+  labels: ArrayLike,
+  X_test: ArrayLike,
+  labels_test: ArrayLike,
+  *,
+  key: jax.Array,
+  dtypes: Sequence[str] = DTYPES,
+  conventions: Sequence[float] = CONVENTIONS,
+  width: int = 64,
+  depth: int = 3,
+  batch_size: int = 128,
+  steps: int = 1000,
+  learning_rate: float = 0.1,
+  log_every: int = 50,
+  progress: Callable[[str], None] | None = None,
+) -> tuple[list[Training], list[Zeros]]:
+  r"""The same initialization trained with each ReLU'(0) in ``conventions``, per dtype.
+
+  One He-normal draw (in float32, rounded to each dtype) is trained by plain SGD,
+  :math:`\theta := \theta - \alpha \nabla J`, on the same sequence of mini-batches with every
+  convention; all conventions of a dtype are one compiled program, steps in ``lax.scan``. Every
+  ``log_every`` steps it records the test accuracy and the relative distance
+  :math:`\lVert \theta_d - \theta_{d_0} \rVert / \lVert \theta_{d_0} \rVert` to the run with the
+  first convention :math:`d_0`, and at every step it counts the hidden pre-activations that are
+  exactly 0: where none is, the conventions cannot differ and the distance stays 0.
+
+  Args:
+    X: training inputs (m, n_x), finite and within the range of each of ``dtypes``; labels:
+      their classes, int (m,).
+    X_test: held-out inputs, the same; labels_test: their classes.
+    key: one ``jax.random`` key: the initialization and the mini-batches.
+    dtypes: names among :data:`DTYPES`.
+    conventions: ReLU'(0) values in [0, 1]; the first is the reference of the distances.
+    width: hidden width.
+    depth: number of hidden layers.
+    batch_size: rows per mini-batch.
+    steps: SGD steps.
+    learning_rate: the SGD step size.
+    log_every: record every this many steps.
+    progress: called with a description after each dtype.
+
+  Returns:
+    ``(runs, zeros)``: one :class:`Training` and one :class:`Zeros` per (dtype, convention).
+
+  Example:
+    >>> import jax
+    >>> from jacts import study
+    >>> X, labels = study.load_dataset("moons")
+    >>> runs, zeros = study.training(X[:150], labels[:150], X[150:], labels[150:],
+    ...   key=jax.random.key(0), dtypes=("float64",), width=8, depth=2, batch_size=16, steps=100)
+    >>> [(r.derivative_at_zero, len(r.accuracy_curve)) for r in runs]
+    [(0.0, 3), (0.5, 3), (1.0, 3)]
+    >>> [z.preactivations for z in zeros]  # 100 steps * 16 rows * 8 units * 2 layers
+    [25600, 25600, 25600]
+  """
+  function = "jacts.study.training"
+  dtypes = check_dtypes(function, dtypes)
+  X, labels, n_classes = check_data(function, X, labels, dtypes)
+  X_test, labels_test, _ = check_data(
+    function, X_test, labels_test, dtypes, "X_test", "labels_test"
+  )
+  check_key(function, key)
+  if X_test.shape[1] != X.shape[1] or int(np.max(labels_test)) >= n_classes:
+    raise ValueError(
+      f"`{function}`: `X_test` and `labels_test` must have the training data's {X.shape[1]} "
+      f"features and classes below {n_classes}; got {X_test.shape[1]} features and classes up "
+      f"to {int(np.max(labels_test))}."
+    )
+  conventions = check_conventions(function, conventions)
+  for name, value in (("width", width), ("depth", depth), ("steps", steps)):
+    check_positive(function, name, value)
+  check_positive(function, "log_every", log_every)
+  check_batch_size(function, batch_size, X.shape[0])
+  if not (isinstance(learning_rate, (int, float)) and 0 < learning_rate < float("inf")):
+    raise ValueError(
+      f"`{function}`: `learning_rate` must be a positive finite number; got {learning_rate!r}."
+    )
+  preactivations = steps * batch_size * width * depth
+  if preactivations >= 2**31:  # Counted in int32.
+    raise ValueError(
+      f"`{function}`: `steps` * `batch_size` * `width` * `depth` must stay below 2**31 (the "
+      f"zero counts are int32); got {preactivations}."
+    )
+  k_init, k_batches = jax.random.split(key)
+  sizes = (X.shape[1], *(width,) * depth, n_classes)
+  params = layers.he_normal(k_init, sizes, jnp.float32)
+  optimizer = _sgd(float(learning_rate))
+  runs, zeros = [], []
+  for dtype in dtypes:
+    with jax.enable_x64(True) if dtype == "float64" else _nothing():
+      accuracies, distances, counts, steps_with = jax.device_get(
+        _kernels.train_conventions(
+          params, k_batches, X, labels, X_test, labels_test, conventions=conventions,
+          dtype=jnp.dtype(dtype), optimizer=optimizer, steps=steps, batch_size=batch_size,
+          log_every=log_every,
+        )
+      )  # fmt: skip
+    for i, d in enumerate(conventions):
+      accuracy, distance = accuracies[i].tolist(), distances[i].tolist()
+      runs.append(
+        Training(dtype, d, width, depth, batch_size, steps, float(learning_rate), log_every,
+                 accuracy[-1], distance[-1], tuple(accuracy), tuple(distance))
+      )  # fmt: skip
+      count = int(counts[i])
+      zeros.append(
+        Zeros(dtype, d, width, depth, batch_size, steps, preactivations, count,
+              count / preactivations, int(steps_with[i]))
+      )  # fmt: skip
+    if progress is not None:
+      progress(f"training {dtype}")
+  return runs, zeros
+
+
+def relu0(
+  dataset: str = "digits",
+  *,
+  draws: int = 100,
+  widths: Sequence[int] = WIDTHS,
+  depth: int = 3,
+  batch_size: int = 128,
+  dtypes: Sequence[str] = DTYPES,
+  seed: int = 0,
+  steps: int = 1000,
+  learning_rate: float = 0.1,
+  train_width: int = 64,
+  log_every: int = 50,
+  progress: Callable[[str], None] | None = None,
+) -> Report:
+  """The whole study on one data set: :func:`bifurcation`, then :func:`training`.
+
+  The data set is split by ``seed`` into 75 % training rows (the mini-batches of both parts) and
+  25 % held out for the test accuracy; ``seed`` also gives the keys of the draws and of training.
+
+  Args:
+    dataset: one of :data:`DATASETS`.
+    draws, widths, depth, batch_size, dtypes: as for :func:`bifurcation`.
+    seed: a non-negative integer.
+    steps, learning_rate, log_every: as for :func:`training`.
+    train_width: the hidden width of the training runs.
+    progress: called with a description after each compiled program (for a progress bar).
+
+  Returns:
+    A :class:`Report`; ``report.to_json()`` is what ``jacts study relu0 --json`` writes.
+
+  Example:
+    >>> from jacts import study
+    >>> report = study.relu0("moons", draws=4, widths=(8,), depth=2, batch_size=16,
+    ...                      dtypes=("float64",), steps=100, train_width=8)
+    >>> sorted(report.to_dict()), report.bifurcation[0].share
+    (['bifurcation', 'dataset', 'seed', 'training', 'zeros'], 0.0)
+  """
+  function = "jacts.study.relu0"
+  if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+    raise ValueError(f"`{function}`: `seed` must be an integer >= 0; got {seed!r}.")
+  X, labels = load_dataset(dataset)
+  X_train, labels_train, X_test, labels_test = _data.split(X, labels, seed)
+  key_draws, key_training = jax.random.split(jax.random.key(seed))
+  bifurcations = bifurcation(
+    X_train, labels_train, key=key_draws, draws=draws, dtypes=dtypes, widths=widths,
+    depth=depth, batch_size=batch_size, progress=progress,
+  )  # fmt: skip
+  runs, zeros = training(
+    X_train, labels_train, X_test, labels_test, key=key_training, dtypes=dtypes,
+    width=train_width, depth=depth, batch_size=batch_size, steps=steps,
+    learning_rate=learning_rate, log_every=log_every, progress=progress,
+  )  # fmt: skip
+  return Report(dataset, int(seed), bifurcations, zeros, runs)
+
+
+# One optimizer object per step size: the compiled training program is keyed on it (by identity),
+# so that a second study with the same configuration does not compile again.
+_sgd = functools.cache(optax.sgd)
+
+
+class _nothing:
+  """A context manager that does nothing (float32 and narrower run in the current mode)."""
+
+  def __enter__(self) -> "_nothing":
+    return self
+
+  def __exit__(
+    self,
+    exc_type: type[BaseException] | None,
+    exc: BaseException | None,
+    traceback: TracebackType | None,
+  ) -> Literal[False]:
+    return False
