@@ -1,6 +1,6 @@
 r"""A multi-class network with L hidden layers: forward pass, cost, backprop by hand, training.
 
-Examples are rows (the JAX convention); weights are (out, in) as in the layers. For hidden
+Examples are rows (the JAX convention); weights are (out, in) as in the lecture. For hidden
 layers l = 1 .. L with activation g and a softmax output layer L + 1:
 
 .. math::

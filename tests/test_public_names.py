@@ -72,7 +72,8 @@ def test_each_face_exports_names_that_resolve_and_none_private(module):
 
 def test_the_package_holds_its_public_modules_and_the_networks_share_their_types():
   for name in PUBLIC_NAMES["jacts"]:
-    if name in PUBLIC_NAMES and isinstance(getattr(jacts, name), types.ModuleType):
+    if f"jacts.{name}" in PUBLIC_NAMES:
+      assert isinstance(getattr(jacts, name), types.ModuleType)
       assert getattr(jacts, name) is importlib.import_module(f"jacts.{name}")
   assert jacts.shallow.TrainingDivergedWarning is jacts.multilayer.TrainingDivergedWarning
   assert jacts.shallow.Gradients is jacts.multilayer.Gradients

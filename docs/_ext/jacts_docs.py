@@ -240,13 +240,15 @@ def _sources_digest() -> str:
 
   digest = hashlib.sha256(f"{jax.__version__} {sys.version}".encode())
   package = pathlib.Path(jacts.__file__).parent
-  for path in sorted([*package.rglob("*.py"), pathlib.Path(__file__).parent / "jacts_figures.py"]):
-    digest.update(str(path.name).encode() + path.read_bytes())
+  figures = pathlib.Path(__file__).parent / "jacts_figures.py"
+  named = [(p.relative_to(package).as_posix(), p) for p in sorted(package.rglob("*.py"))]
+  for name, path in [*named, ("jacts_figures.py", figures)]:
+    digest.update(name.encode() + path.read_bytes())
   return digest.hexdigest()
 
 
 def make_figures(app) -> None:
-  """Runs figures.py into docs/_generated/ unless its outputs are there for these sources."""
+  """Runs jacts_figures.py into docs/_generated/ unless its outputs are there for these sources."""
   import jacts_figures as figures
 
   stamp = GENERATED / "stamp"

@@ -1,6 +1,6 @@
 """The rule table: the one place that knows each activation.
 
-A :class:`~jacts._rule.Rule` holds every fact about one activation: its name, g, g' (and g'
+A :class:`~jacts._rules.Rule` holds every fact about one activation: its name, g, g' (and g'
 written in the output a = g(z) where a determines it), its differentiable parameters with their
 defaults and valid ranges, its options, its kinks with the convention at each, and its literal
 naive formula. Everything else in jacts is derived from :data:`RULES` once, at import, without

@@ -8,4 +8,6 @@ Private modules: ``_main.py`` (the commands, and the text ``jacts --help`` print
 
 from jacts.cli._main import main as main
 
+main.__module__ = __name__  # Printed and documented as jacts.cli.main.
+
 __all__ = ("main",)

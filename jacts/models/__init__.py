@@ -50,6 +50,11 @@ from jacts.models._files import (
   save,
 )
 
+# Printed, documented and pickled as jacts.models.<name>, where users import them from.
+for _name in ("Model", "ModelFileError", "load", "save"):
+  globals()[_name].__module__ = __name__
+del _name
+
 __all__ = (
   "ACTIVATIONS",
   "FORMAT",

@@ -59,7 +59,7 @@ def checked_params(params: Params, name: Callable[[str], str]) -> Params:
   for field, shape in weight_shapes(n_x, n_h, n_y).items():
     if arrays[field].shape != shape:
       raise ValueError(f"{name(field)} has shape {arrays[field].shape}; W1 and W2 imply {shape}.")
-  return Params(**arrays)  # type: ignore[arg-type]  # NumPy weights: see models._checked.
+  return Params(**arrays)  # type: ignore[arg-type]  # NumPy weights: see models._files._checked.
 
 
 def finite_real(value: Any, name: str) -> float:
