@@ -8,7 +8,8 @@ table the README shows) and latest.json to --out. --quick shrinks every size for
 
 The sections live in one module per family, over the shared harness (harness.py: the timing,
 machine(), Report): planar.py (planar, first), many_networks.py (many), large_network.py
-(large), activations.py (activations, hvp), memory.py (memory, deep), parallel.py (parallel).
+(large), activations.py (activations, hvp), memory.py (memory, deep), parallel.py (parallel),
+startup.py (startup).
 """
 
 import argparse
@@ -22,8 +23,10 @@ from many_networks import many_networks
 from memory import deep_memory, memory
 from parallel import parallel_scaling
 from planar import first_run, planar
+from startup import startup
 
 SECTIONS = {
+  "startup": startup,
   "first": first_run,
   "planar": planar,
   "many": many_networks,

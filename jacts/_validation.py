@@ -17,9 +17,9 @@ import jax.numpy as jnp
 import numpy as np
 from jax._src.lax.lax import _convert_element_type  # The one way to mark an array weakly typed.
 
+from jacts._catalogue import RANDOMSTATE_SEEDS as RANDOMSTATE_SEEDS
+
 FLOATING_DTYPES = "float16, bfloat16, float32 or float64"
-# The seeds NumPy's legacy RandomState takes (the course's draws): 0 to 2**32 - 1.
-RANDOMSTATE_SEEDS = range(2**32)
 # What XLA computes in; NumPy's longdouble, say, is floating but has no JAX dtype.
 FLOATING = frozenset(np.dtype(d) for d in (jnp.float16, jnp.bfloat16, jnp.float32, jnp.float64))
 

@@ -21,7 +21,7 @@ def test_quick_benchmark_writes_markdown_and_json(tmp_path):
   for section in ("Planar flower", "Many networks", "Large network", "Activations", "Memory"):
     assert section in table
   # The other sections, so that every module of benchmarks/ is run: one per family.
-  for section in ("Time to first result", "Hessian-vector product", "Data parallel"):
+  for section in ("Time to first result", "Hessian-vector product", "Data parallel", "Startup"):
     assert section in table
   rows = json.loads((tmp_path / "latest.json").read_text())["rows"]
   planar = [r for r in rows if r["case"] == "NumPy lecture loop, float64"]

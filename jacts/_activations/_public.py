@@ -7,6 +7,7 @@ import types
 from collections.abc import Callable, Mapping
 
 from jacts._activations import _lecture, _normalizing, _piecewise, _smooth
+from jacts._catalogue import ALIASES as ALIASES
 from jacts._rules import RULES
 
 _MODULES = (_lecture, _piecewise, _smooth, _normalizing)
@@ -28,6 +29,3 @@ PUBLIC: Mapping[str, Callable] = types.MappingProxyType(
   {name: _public_function(name) for name in RULES}
 )
 """Every activation's public function, by rule name."""
-
-ALIASES: Mapping[str, str] = types.MappingProxyType({"swish": "silu", "hard_swish": "hard_silu"})
-"""jax.nn's second names, each the same function as the rule it names."""

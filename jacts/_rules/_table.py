@@ -3,21 +3,12 @@
 import types
 from collections.abc import Mapping
 
-from jacts._rules._lecture import LECTURE, LECTURE_DERIVATIVE_AT_ZERO, LECTURE_SLOPE
+from jacts import _catalogue
+from jacts._rules._lecture import LECTURE
 from jacts._rules._piecewise import PIECEWISE
-from jacts._rules._rule import Kink, Option, Parameter, Rule
+from jacts._rules._rule import Rule
 from jacts._rules._smooth import SMOOTH
 from jacts._rules._vector import VECTOR
-
-__all__ = (
-  "LECTURE_DERIVATIVE_AT_ZERO",
-  "LECTURE_SLOPE",
-  "RULES",
-  "Kink",
-  "Option",
-  "Parameter",
-  "Rule",
-)
 
 RULES: Mapping[str, Rule] = types.MappingProxyType(
   {rule.name: rule for rule in (*LECTURE, *PIECEWISE, *SMOOTH, *VECTOR)}
@@ -26,3 +17,10 @@ RULES: Mapping[str, Rule] = types.MappingProxyType(
 
 ELEMENTWISE: tuple[str, ...] = tuple(name for name, rule in RULES.items() if rule.elementwise)
 """The activations that apply to each entry alone: those a hidden layer may use."""
+
+# `import jacts` and the command line read the names from the catalogue, without JAX.
+if (tuple(RULES), ELEMENTWISE) != (_catalogue.RULE_NAMES, _catalogue.ELEMENTWISE):
+  raise AssertionError(
+    f"jacts/_catalogue.py lists {_catalogue.RULE_NAMES} (elementwise {_catalogue.ELEMENTWISE}); "
+    f"the table holds {tuple(RULES)} (elementwise {ELEMENTWISE})"
+  )

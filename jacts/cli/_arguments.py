@@ -5,8 +5,7 @@ import math
 import os
 import pathlib
 
-from jacts._rules import ELEMENTWISE, RULES
-from jacts._validation import RANDOMSTATE_SEEDS
+from jacts._catalogue import ELEMENTWISE, NOT_ELEMENTWISE, RANDOMSTATE_SEEDS
 
 FIG = " (no suffix: .png is added; any suffix matplotlib writes, such as .pdf or .svg)"
 
@@ -44,8 +43,7 @@ seed = argument(int, "an integer in [0, 2**32 - 1]", lambda v: v in RANDOMSTATE_
 def hidden_activation(text: str) -> str:
   """``train --activation``'s type: refuses, saying why, an activation that is not elementwise
   (the choices then refuse a name no rule has)."""
-  rule = RULES.get(text)
-  if rule is not None and not rule.elementwise:
+  if text in NOT_ELEMENTWISE:
     raise argparse.ArgumentTypeError(
       f"{text} is not elementwise (each of its outputs depends on other entries along its "
       f"axis), so it cannot be a hidden activation; choose from {', '.join(ELEMENTWISE)}"

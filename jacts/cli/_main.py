@@ -22,9 +22,9 @@ import pathlib
 import sys
 import warnings
 
-import numpy as np
-
-from jacts._activations import check as run_check
+# Only what the parser needs is imported here: JAX, NumPy and the commands' modules load when a
+# command runs, so that --version and every --help answer at once.
+from jacts._catalogue import ELEMENTWISE
 from jacts.cli import _study
 from jacts.cli._arguments import (
   FIG,
@@ -38,8 +38,6 @@ from jacts.cli._arguments import (
   seed,
   writable,
 )
-from jacts.cli._csv import read_points
-from jacts.models import ACTIVATIONS
 
 DATASETS = {
   "flower": "planar_flower",
@@ -116,9 +114,7 @@ def _build_parser() -> argparse.ArgumentParser:
   train = add_command("train", help="train the lecture's shallow network")
   train.add_argument("--dataset", choices=list(DATASETS), default="flower")
   train.add_argument("--hidden", type=positive_int, default=4, help="hidden units (default 4)")
-  train.add_argument(
-    "--activation", type=hidden_activation, choices=list(ACTIVATIONS), default="tanh"
-  )
+  train.add_argument("--activation", type=hidden_activation, choices=ELEMENTWISE, default="tanh")
   train.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd")
   train.add_argument("--lr", type=positive_float, default=1.2, help="learning rate (1.2)")
   train.add_argument("--steps", type=positive_int, default=10_000)
@@ -143,7 +139,7 @@ def _build_parser() -> argparse.ArgumentParser:
   train.set_defaults(run=_train)
 
   check = add_command("check", help="verify every activation's derivative, live")
-  check.set_defaults(run=lambda args: run_check())
+  check.set_defaults(run=_check)
 
   plot = add_command("plot", help="draw g(z) and g'(z) of every activation")
   plot.add_argument("out", metavar="OUT.png", help="the figure" + FIG)
@@ -208,6 +204,8 @@ def _train(args) -> int:
 
 def _fit(args, model, optimizer, X, Y, *, written: bool):
   """Trains in chunks of --log-every steps, printing each cost; raises UserError on divergence."""
+  import numpy as np
+
   from jacts import shallow
 
   params, activation = model.params, model.activation_function()
@@ -247,6 +245,8 @@ def _diverged(iteration, done: int, steps: int, lr: float, written: bool) -> str
 
 def _write(args, outputs, model, costs, accuracy, X, Y) -> None:
   """Saves the model and draws the figures asked for, reporting each file written."""
+  import numpy as np
+
   from jacts import models, shallow
 
   save, plot, plot_costs = outputs
@@ -299,6 +299,12 @@ class _Silent:
     del count
 
 
+def _check(args) -> int:
+  from jacts._activations import check
+
+  return check()
+
+
 def _plot(args) -> int:
   out = figure(args.out)
   pyplot_or_error()  # A one-line error, not an ImportError, when matplotlib is missing.
@@ -312,8 +318,10 @@ def _plot(args) -> int:
 def _predict(args) -> int:
   """Prints the model's 0/1 labels for each point of the CSV file, one row per point."""
   import jax
+  import numpy as np
 
   from jacts import models, shallow
+  from jacts.cli._csv import read_points
 
   # In the model's own dtype: without 64-bit mode a float64 model would be evaluated in float32.
   # Scoped, so that calling main() in-process leaves JAX's settings as they were.
