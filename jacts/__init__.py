@@ -6,7 +6,7 @@ that the command line answers ``jacts --version`` and ``--help`` at once. ``jact
 ``from jacts import relu`` and ``jacts.shallow`` work as after an eager import.
 """
 
-import importlib
+import importlib as _importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # What the names are, for type checkers; at run time, __getattr__ below.
@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # What the names are, for type checkers; at run time, __getat
   from jacts._activations import squareplus as squareplus
   from jacts._activations import swish as swish
   from jacts._activations import tanh as tanh
+del TYPE_CHECKING  # The package's names are the API's alone.
 
 __version__ = "0.1.0"
 
@@ -97,9 +98,9 @@ _MODULES = ("datasets", "models", "multilayer", "naive", "parallel", "plotting",
 
 def __getattr__(name: str):
   if name in _MODULES:
-    return importlib.import_module(f"jacts.{name}")
+    return _importlib.import_module(f"jacts.{name}")
   if name in __all__:
-    function = getattr(importlib.import_module("jacts._activations"), name)
+    function = getattr(_importlib.import_module("jacts._activations"), name)
     globals()[name] = function  # Found directly from now on.
     return function
   raise AttributeError(f"module 'jacts' has no attribute {name!r}")
