@@ -1,10 +1,7 @@
 """What ``import jacts`` and the command line need before JAX is imported, so that neither waits
-for it: the rule table's names in its order, jax.nn's second names, and the seeds NumPy's
-RandomState takes. The table (:mod:`jacts._rules`) checks at import that its rules are exactly
-these names, so the two cannot drift."""
-
-import types
-from collections.abc import Mapping
+for it: the rule table's names in its order and the seeds NumPy's RandomState takes. The table
+(:mod:`jacts._rules`) checks at import that its rules are exactly these names, so the two cannot
+drift."""
 
 ELEMENTWISE = (
   "sigmoid", "tanh", "relu", "leaky_relu", "relu6", "hard_sigmoid", "hard_silu", "hard_tanh",
@@ -19,9 +16,6 @@ NOT_ELEMENTWISE = ("glu", "softmax", "log_softmax")
 
 RULE_NAMES = (*ELEMENTWISE, *NOT_ELEMENTWISE)
 """Every rule's name, in the table's order."""
-
-ALIASES: Mapping[str, str] = types.MappingProxyType({"swish": "silu", "hard_swish": "hard_silu"})
-"""jax.nn's second names, each the same function as the rule it names."""
 
 RANDOMSTATE_SEEDS = range(2**32)
 """The seeds NumPy's RandomState (the lecture's initialization) takes; jax.random.key takes them

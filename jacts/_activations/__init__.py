@@ -11,8 +11,8 @@ against the rule at import), ``_forward_mode.py``, ``_registry.py``, ``_derivati
 
 from jacts._activations._check import check
 from jacts._activations._derivative import derivative, derivative_from_output
-from jacts._activations._differentiable import Prepared, pinned, prepare
-from jacts._activations._forward_mode import FORWARD, forward_mode
+from jacts._activations._differentiable import pinned, prepare
+from jacts._activations._forward_mode import forward_mode
 from jacts._activations._lecture import leaky_relu, relu, sigmoid, tanh
 from jacts._activations._normalizing import glu, log_softmax, softmax
 from jacts._activations._piecewise import (
@@ -23,8 +23,8 @@ from jacts._activations._piecewise import (
   relu6,
   sparse_sigmoid,
 )
-from jacts._activations._public import ALIASES, PUBLIC
-from jacts._activations._registry import Known, hidden_activation, known_activation
+from jacts._activations._public import PUBLIC
+from jacts._activations._registry import hidden_activation, known_activation
 from jacts._activations._smooth import (
   celu,
   elu,
@@ -43,11 +43,7 @@ from jacts._activations._smooth import (
 )
 
 __all__ = (
-  "ALIASES",
-  "FORWARD",
   "PUBLIC",
-  "Known",
-  "Prepared",
   "celu",
   "check",
   "derivative",

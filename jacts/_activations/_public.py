@@ -7,7 +7,6 @@ import types
 from collections.abc import Callable, Mapping
 
 from jacts._activations import _lecture, _normalizing, _piecewise, _smooth
-from jacts._catalogue import ALIASES as ALIASES
 from jacts._rules import RULES
 
 _MODULES = (_lecture, _piecewise, _smooth, _normalizing)

@@ -21,13 +21,12 @@ from jacts._networks._checks import (
 )
 from jacts._networks._divergence import TrainingDivergedWarning, warn_if_diverged
 from jacts._networks._initialization import init_params, lecture_params
-from jacts._networks._kernels import Batch, batch, training_loop
+from jacts._networks._kernels import batch, training_loop
 from jacts._networks._lecture import backward_pass, cost, forward_pass, predictions
 from jacts._networks._training import fit, fit_many, run, train_step, train_steps
 from jacts._networks._types import Cache, Gradients, Params
 
 __all__ = (
-  "Batch",
   "Cache",
   "Gradients",
   "Params",
