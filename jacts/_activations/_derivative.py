@@ -58,9 +58,10 @@ def derivative_from_output(activation: Callable) -> Callable[..., jax.Array]:
 
   sigmoid: :math:`g'(z) = a (1 - a)`; tanh: :math:`g'(z) = 1 - a^2`; softplus: :math:`1 -
   e^{-a}`; ELU: :math:`a + \\alpha` below 0. These are what a hand-written backward pass uses,
-  since ``a`` is already known from the forward pass, and what the custom VJPs keep. ReLU has no
-  such form (``a == 0`` does not tell ``z == 0`` from ``z < 0``), nor relu6 unless g' is 0 at
-  both kinks: use :func:`derivative` on ``z`` there.
+  since ``a`` is already known from the forward pass, and what the custom VJPs keep. ReLU has
+  such a form only with ``derivative_at_zero=0.0`` (``a == 0`` does not tell ``z == 0`` from
+  ``z < 0``), leaky ReLU only with a slope > 0 and ``derivative_at_zero`` equal to it, relu6
+  only with g' 0 at both kinks: use :func:`derivative` on ``z`` otherwise.
 
   Args:
     activation: a jacts activation whose output determines its derivative (or a
@@ -76,6 +77,9 @@ def derivative_from_output(activation: Callable) -> Callable[..., jax.Array]:
     0.25
     >>> print(jacts.derivative_from_output(jacts.tanh)(jnp.array(0.5)))
     0.75
+    >>> relu_0 = jacts.derivative_from_output(jacts.relu)
+    >>> print(relu_0(jnp.array([0.0, 2.0]), derivative_at_zero=0.0))
+    [0. 1.]
   """
   if isinstance(activation, functools.partial):
     bound = derivative_from_output(activation.func)

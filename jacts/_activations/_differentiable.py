@@ -17,7 +17,8 @@ import jax.numpy as jnp
 from jax.typing import ArrayLike
 
 from jacts import _validation
-from jacts._rules import RULES, Rule
+from jacts._activations._packed import packed, unpacked
+from jacts._rules import RULES, Kept, Rule
 
 
 class Prepared(NamedTuple):
@@ -38,11 +39,17 @@ class Prepared(NamedTuple):
     return self.rule.uses_output(self.numbers, self.conventions)
 
   def derivative(self) -> jax.Array:
-    """g'(z) exactly as the custom VJP computes it: from a = g(z) where the backward pass keeps
-    a (no parameter given as an array, whose gradient needs z), else from z."""
-    from_output = self.uses_output and None not in self.numbers
-    residual = self.rule.value(self.z, *self.params, *self.options) if from_output else self.z
-    return self.rule.slope(residual, from_output, self.params, self.options, self.conventions)
+    """g'(z) exactly as the custom VJP computes it: from what the backward pass keeps (a, a and
+    z >= 0, or z; z where a parameter is given as an array, whose gradient needs z)."""
+    rule, z = self.rule, self.z
+    kept = rule.kept(self.numbers, self.conventions) if None not in self.numbers else Kept.INPUT
+    if kept is Kept.INPUT:
+      return rule.slope(z, False, self.params, self.options, self.conventions)
+    a = rule.value(z, *self.params, *self.options)
+    if kept is Kept.OUTPUT:
+      return rule.slope(a, True, self.params, self.options, self.conventions)
+    at_or_above = z >= rule.kinks[0].at
+    return rule.slope_with_side(a, at_or_above, self.params, self.options, self.conventions)
 
 
 def prepare(
@@ -188,26 +195,39 @@ def custom_vjp_from_rule(rule: Rule) -> Callable:
     params, options = merge(rule, static, z, traced, arrays)
     return rule.value(z, *params, *options)
 
-  def reads_output(static, traced) -> bool:
+  def kept(static, traced) -> Kept:
     # A traced parameter's gradient needs z, so z is kept then, and g' is read from it too.
-    return not traced and rule.uses_output(static.numbers, static.conventions)
+    if traced or not rule.elementwise:
+      return Kept.INPUT
+    return rule.kept(static.numbers, static.conventions)
 
   def _fwd(static, z, traced, arrays):
     a = primal(static, z, traced, arrays)
-    if not reads_output(static, traced):
+    if not rule.elementwise:
+      return a, (a if rule.keeps_output else z, traced, arrays)
+    keeps = kept(static, traced)
+    if keeps is Kept.INPUT:
       return a, (z, traced, arrays)
     # The output too, not only the residual: the next layer must read the buffer that is kept.
     a = pinned(a) if rule.pin_output else a
-    return a, (a, traced, arrays)
+    if keeps is Kept.OUTPUT:
+      return a, (a, traced, arrays)
+    return a, ((a, packed(z >= rule.kinks[0].at)), traced, arrays)
 
   def _bwd(static, residuals, g):
     residual, traced, arrays = residuals
-    params, options = merge(rule, static, residual, traced, arrays)
     if not rule.elementwise:
+      _, options = merge(rule, static, residual, traced, arrays)
       vector_jacobian = cast(Callable[..., jax.Array], rule.vector_jacobian)  # Not elementwise.
       return vector_jacobian(residual, g, *options), (), None
-    from_output = reads_output(static, traced)
-    dz = g * rule.slope(residual, from_output, params, options, static.conventions)
+    keeps = kept(static, traced)
+    if keeps is Kept.OUTPUT_AND_SIDE:
+      a, bits = residual
+      params, options = merge(rule, static, a, traced, arrays)
+      at_or_above = unpacked(bits, a.shape)
+      return g * rule.slope_with_side(a, at_or_above, params, options, static.conventions), (), None
+    params, options = merge(rule, static, residual, traced, arrays)
+    dz = g * rule.slope(residual, keeps is Kept.OUTPUT, params, options, static.conventions)
     dtraced = tuple(
       _sum_to_shape(g * p.derivative(residual, *params, *options), value.shape)
       for p, value, number in zip(rule.parameters, params, static.numbers, strict=True)

@@ -4,7 +4,15 @@ import jax
 import jax.numpy as jnp
 from jax.typing import ArrayLike
 
-from jacts._rules._rule import Kink, Parameter, Rule, linear_pieces, same_rank
+from jacts._rules._rule import (
+  Kink,
+  Parameter,
+  Rule,
+  constant,
+  linear_pieces,
+  same_float,
+  same_rank,
+)
 
 # The lecture's choices: leaky ReLU's slope, and g'(0) = 1 for ReLU and leaky ReLU ("either
 # value works").
@@ -69,6 +77,22 @@ def _relu_derivative(z, derivative_at_zero):
   return linear_pieces(z, (0.0,), (0, 1), (derivative_at_zero,), ((0.0, 1.0),))
 
 
+# From the output: a > 0 exactly where z > 0, so a alone determines g' where the convention at 0
+# is the side z < 0 takes (0); a and a bit for z >= 0 determine it for every convention.
+def _relu_from_output(a, derivative_at_zero):
+  del derivative_at_zero  # +0 (output_determines), as below 0.
+  return linear_pieces(a, (0.0,), (0, 1), (0.0,), ((0.0, 1.0),))
+
+
+def _relu_from_output_and_side(a, at_or_above, derivative_at_zero):
+  below_or_at = jnp.where(at_or_above, constant(derivative_at_zero, a), constant(0, a))
+  return _or_nan(a, jnp.where(a > 0, constant(1, a), below_or_at))
+
+
+def _or_nan(a, slope):
+  return jnp.where(jnp.isnan(a), a, slope)
+
+
 def _leaky_relu(z, negative_slope):
   # Piecewise, as PReLU and jax.nn: equals the lecture's max(slope*z, z) for 0 <= slope <= 1.
   # As jax.nn's, bit for bit: -0.0 for a slope of 0 below 0, and NaN at -inf (0 * -inf).
@@ -79,6 +103,35 @@ def _leaky_relu_derivative(z, negative_slope, derivative_at_zero):
   # The slope is an array here (traced or not), so a convention equal to it gets its own test.
   slope = jnp.broadcast_to(negative_slope, z.shape)
   return linear_pieces(z, (0.0,), (slope, 1), (derivative_at_zero,), ((None, 1.0),))
+
+
+# From the output, for a constant slope > 0 (_sign_kept): slope * z < 0 where z < 0, so a has z's
+# sign, but where slope * z rounds to 0 (|z| up to half the smallest subnormal / slope: 50
+# subnormals in float32 for 0.01) a is -0, as at z = -0. There g' is the slope, and at z = -0
+# the convention: a alone determines g' only where the two are equal, and a with a bit for
+# z >= 0 always does.
+def _leaky_relu_from_output(a, negative_slope, derivative_at_zero):
+  del derivative_at_zero  # The slope (output_determines).
+  return _or_nan(a, jnp.where(a > 0, constant(1, a), same_rank(negative_slope, a)))
+
+
+def _leaky_relu_from_output_and_side(a, at_or_above, negative_slope, derivative_at_zero):
+  slope = same_rank(negative_slope, a)
+  below_or_at = jnp.where(at_or_above, constant(derivative_at_zero, a), slope)
+  return _or_nan(a, jnp.where(a > 0, constant(1, a), below_or_at))
+
+
+def _sign_kept(negative_slope: float | None, derivative_at_zero: float) -> bool:
+  """Whether slope * z has z's sign or is 0 in every float dtype: a constant slope that rounds to
+  a positive normal number (float16's smallest is 2^-14)."""
+  del derivative_at_zero
+  return negative_slope is not None and negative_slope >= 2**-14
+
+
+def _slope_at_zero(negative_slope: float | None, derivative_at_zero: float) -> bool:
+  return _sign_kept(negative_slope, derivative_at_zero) and same_float(
+    derivative_at_zero, negative_slope
+  )
 
 
 def _leaky_relu_slope_derivative(z, negative_slope):
@@ -128,15 +181,18 @@ LECTURE: tuple[Rule, ...] = (
     name="relu",
     value=_relu,
     derivative=_relu_derivative,
-    derivative_from_output=None,
+    derivative_from_output=_relu_from_output,
     naive=_naive_relu,
     kinks=(Kink("derivative_at_zero", 0.0, LECTURE_DERIVATIVE_AT_ZERO, lambda: (0.0, 1.0), "0"),),
+    output_determines=lambda derivative_at_zero: same_float(derivative_at_zero, 0.0),
+    derivative_from_output_and_side=_relu_from_output_and_side,
+    pin_output=True,
   ),
   Rule(
     name="leaky_relu",
     value=_leaky_relu,
     derivative=_leaky_relu_derivative,
-    derivative_from_output=None,
+    derivative_from_output=_leaky_relu_from_output,
     naive=_naive_leaky_relu,
     parameters=(Parameter("negative_slope", LECTURE_SLOPE, _leaky_relu_slope_derivative),),
     kinks=(
@@ -148,5 +204,9 @@ LECTURE: tuple[Rule, ...] = (
         "the slope",
       ),
     ),
+    output_determines=_slope_at_zero,
+    derivative_from_output_and_side=_leaky_relu_from_output_and_side,
+    output_and_side_determine=_sign_kept,
+    pin_output=True,
   ),
 )

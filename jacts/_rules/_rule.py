@@ -8,6 +8,7 @@ keeps the dtype of ``z`` and takes them in one order: ``value(z, *params, *optio
 in z's dtype, the options and the conventions as they were given (checked).
 """
 
+import enum
 import functools
 import inspect
 import math
@@ -59,6 +60,16 @@ class Option(NamedTuple):
   static: bool = True
 
 
+class Kept(enum.Enum):
+  """What an elementwise rule's backward pass keeps to compute g'."""
+
+  INPUT = "z"
+  OUTPUT = "a"  # Where a determines g' (sigmoid's a(1 - a)).
+  # a and one bit per entry, z >= its one kink, packed 8 to a byte: where a does not tell z = 0
+  # from z < 0 (ReLU: a = 0 for both).
+  OUTPUT_AND_SIDE = "a, z >= 0"
+
+
 class Rule(NamedTuple):
   """How one activation and its derivatives are computed.
 
@@ -78,6 +89,13 @@ class Rule(NamedTuple):
   # (*params as Python numbers or None for arrays, *conventions) -> whether a determines g' for
   # these arguments (relu6 from a only when g' is 0 at both kinks). None: always.
   output_determines: Callable[..., bool] | None = None
+  # g' written in a and a boolean array that is True where z >= the rule's one kink:
+  # (a, at_or_above, *params, *options, *conventions), and (*params as Python numbers or None,
+  # *conventions) -> whether these determine g' (None: always). z >= 0 rather than z == 0: on
+  # the CPU, XLA compares bfloat16 subnormals with <, <= and > as zeros (as the values
+  # computed from them, which it flushes to 0) but with == as numbers.
+  derivative_from_output_and_side: Callable[..., jax.Array] | None = None
+  output_and_side_determine: Callable[..., bool] | None = None
   # Non-elementwise rules: (residual, cotangent, *options) -> cotangent of z, and
   # (z, a, tangent, *options) -> tangent of a.
   vector_jacobian: Callable[..., jax.Array] | None = None
@@ -110,10 +128,21 @@ class Rule(NamedTuple):
     return self.signature.parameters[argument].default
 
   def uses_output(self, numbers: tuple, conventions: tuple) -> bool:
-    """Whether the backward pass keeps a = g(z) rather than z, for these arguments."""
+    """Whether the backward pass keeps a = g(z) alone, not z, for these arguments."""
     if not self.elementwise:
       return self.keeps_output
-    return self.backward_reads_output and self.output_determines_slope(numbers, conventions)
+    return self.kept(numbers, conventions) is Kept.OUTPUT
+
+  def kept(self, numbers: tuple, conventions: tuple) -> Kept:
+    """What the backward pass of an elementwise rule keeps, for these arguments."""
+    if self.backward_reads_output and self.output_determines_slope(numbers, conventions):
+      return Kept.OUTPUT
+    if self.derivative_from_output_and_side is not None and (
+      self.output_and_side_determine is None
+      or self.output_and_side_determine(*numbers, *conventions)
+    ):
+      return Kept.OUTPUT_AND_SIDE
+    return Kept.INPUT
 
   def output_determines_slope(self, numbers: tuple, conventions: tuple) -> bool:
     """Whether g' is written in a = g(z) for these arguments (``derivative_from_output``)."""
@@ -129,6 +158,13 @@ class Rule(NamedTuple):
     # Only elementwise rules (derivative set) have a slope; from_output comes from uses_output,
     # True only where derivative_from_output is set.
     return cast(Callable[..., jax.Array], function)(residual, *params, *options, *conventions)
+
+  def slope_with_side(
+    self, a: jax.Array, at_or_above: jax.Array, params: tuple, options: tuple, conventions: tuple
+  ) -> jax.Array:
+    """g'(z) from a and where z >= the kink (:attr:`Kept.OUTPUT_AND_SIDE`)."""
+    function = cast(Callable[..., jax.Array], self.derivative_from_output_and_side)
+    return function(a, at_or_above, *params, *options, *conventions)
 
 
 @functools.cache
@@ -210,7 +246,8 @@ def linear_pieces(
   values = [constant(p, z) if isinstance(p, Real) else jnp.asarray(p) for p in pieces]
   # Above a last kink k >= 0 (every rule's), min(z, 0) is already 0: no subtraction needed.
   above_last = z if kinks[-1] >= 0 else z - constant(kinks[-1], z)
-  result = values[-1] + jnp.minimum(above_last, constant(0, z))
+  # Not differentiated: its derivative, 1/2 at 0 for a tie of the minimum, is not g''s.
+  result = values[-1] + jax.lax.stop_gradient(jnp.minimum(above_last, constant(0, z)))
   for i in reversed(range(len(kinks))):  # Each lower piece below its kink, overriding the above.
     below = z <= kinks[i] if joins_left[i] else z < kinks[i]
     result = jnp.where(below, values[i], result)

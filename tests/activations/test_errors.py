@@ -110,10 +110,30 @@ def test_derivative_reports_its_own_name_on_bad_input():
     jacts.derivative(jacts.sigmoid)(jnp.arange(2))
 
 
-@pytest.mark.parametrize("activation", [jacts.relu, functools.partial(jacts.leaky_relu)])
+@pytest.mark.parametrize("activation", [jacts.hard_silu, functools.partial(jacts.hard_sigmoid)])
 def test_derivative_from_output_of_a_kinked_activation_is_refused(activation):
   with pytest.raises(ValueError, match=r"no derivative written in its output"):
     jacts.derivative_from_output(activation)
+
+
+@pytest.mark.parametrize(
+  ("activation", "arguments"),
+  [
+    (jacts.relu, "derivative_at_zero=1.0"),
+    (functools.partial(jacts.relu, derivative_at_zero=0.5), "derivative_at_zero=0.5"),
+    (functools.partial(jacts.relu, derivative_at_zero=-0.0), "derivative_at_zero=-0.0"),
+    (jacts.leaky_relu, "negative_slope=0.01, derivative_at_zero=1.0"),
+    (functools.partial(jacts.leaky_relu, negative_slope=-0.5, derivative_at_zero=-0.5),
+     "negative_slope=-0.5, derivative_at_zero=-0.5"),
+  ],
+)  # fmt: skip
+def test_derivative_from_output_is_refused_where_a_does_not_tell_z_0_from_z_below(
+  activation, arguments
+):
+  # a = 0 at z = 0 and below (ReLU), or a = -0 at z = -0 and where slope * z rounds to -0.
+  match = rf"does not determine g' for these arguments \({arguments}\)"
+  with pytest.raises(ValueError, match=match):
+    jacts.derivative_from_output(activation)(jnp.array([0.0, 1.0]))
 
 
 @pytest.mark.parametrize("slope", [float("nan"), float("inf"), -float("inf")])

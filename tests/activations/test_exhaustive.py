@@ -24,7 +24,7 @@ from reference import REFERENCES, Reference
 from ulp_bounds import assert_within, widen
 
 import jacts
-from jacts._rules import ELEMENTWISE
+from jacts._rules import ELEMENTWISE, LECTURE_SLOPE
 
 
 class Variant(NamedTuple):
@@ -39,8 +39,10 @@ def _with_conventions(name, activation, reference_name, derivative):
   return Variant(name, activation, REFERENCES[reference_name]._replace(derivative=derivative))
 
 
-# Every elementwise rule with its default arguments, the exact GELU, and the conventions 0 at
-# the kinks where jacts' default is not 0.
+# Every elementwise rule with its default arguments, the exact GELU, the conventions 0 at the
+# kinks where jacts' default is not 0, and for ReLU and leaky ReLU each form of what their
+# backward pass keeps: a alone (relu_0, leaky_relu_slope), a and a bit for z >= 0 (the
+# defaults, and 1/2 at 0, which neither side of the kink takes), z (a negative slope).
 VARIANTS = [Variant(name, getattr(jacts, name), REFERENCES[name]) for name in ELEMENTWISE] + [
   Variant("gelu_exact", functools.partial(jacts.gelu, approximate=False), REFERENCES["gelu_exact"]),
   _with_conventions(
@@ -48,6 +50,24 @@ VARIANTS = [Variant(name, getattr(jacts, name), REFERENCES[name]) for name in EL
     functools.partial(jacts.relu, derivative_at_zero=0.0),
     "relu",
     functools.partial(reference.relu_derivative, at_zero=0.0),
+  ),
+  _with_conventions(
+    "relu_half",
+    functools.partial(jacts.relu, derivative_at_zero=0.5),
+    "relu",
+    functools.partial(reference.relu_derivative, at_zero=0.5),
+  ),
+  _with_conventions(
+    "leaky_relu_slope",
+    functools.partial(jacts.leaky_relu, derivative_at_zero=LECTURE_SLOPE),
+    "leaky_relu",
+    functools.partial(reference.leaky_relu_derivative, at_zero=LECTURE_SLOPE),
+  ),
+  _with_conventions(
+    "leaky_relu_half",
+    functools.partial(jacts.leaky_relu, derivative_at_zero=0.5),
+    "leaky_relu",
+    functools.partial(reference.leaky_relu_derivative, at_zero=0.5),
   ),
   _with_conventions(
     "hard_tanh_0",
@@ -92,6 +112,12 @@ BOUNDS = {
   ("relu_0", "derivative"): (1, 0),
   ("leaky_relu", "value"): (2, 0),  # 0.01 rounded to the dtype, times z.
   ("leaky_relu", "derivative"): (1, 0),
+  ("relu_half", "value"): (1, 0),
+  ("relu_half", "derivative"): (1, 0),
+  ("leaky_relu_slope", "value"): (2, 0),
+  ("leaky_relu_slope", "derivative"): (1, 0),
+  ("leaky_relu_half", "value"): (2, 0),
+  ("leaky_relu_half", "derivative"): (1, 0),
   ("relu6", "value"): (1, 0),
   ("relu6", "derivative"): (1, 0),
   ("hard_sigmoid", "value"): (2, 0),

@@ -187,6 +187,45 @@ def test_what_is_kept_follows_the_arguments(activation, keeps_output):
   _assert_keeps_only(activation, Z, a if keeps_output else Z)
 
 
+@pytest.mark.parametrize(
+  ("activation", "kept"),
+  [
+    pytest.param(jacts.relu, "a, z >= 0", id="relu"),
+    pytest.param(functools.partial(jacts.relu, derivative_at_zero=0.0), "a", id="relu-0-at-0"),
+    pytest.param(
+      functools.partial(jacts.relu, derivative_at_zero=-0.0), "a, z >= 0", id="relu--0-at-0"
+    ),
+    pytest.param(jacts.leaky_relu, "a, z >= 0", id="leaky_relu"),
+    pytest.param(
+      functools.partial(jacts.leaky_relu, negative_slope=0.2, derivative_at_zero=0.2),
+      "a",
+      id="leaky_relu-slope-at-0",
+    ),
+    pytest.param(
+      functools.partial(jacts.leaky_relu, negative_slope=-0.5, derivative_at_zero=-0.5),
+      "z",
+      id="leaky_relu-negative-slope",
+    ),
+    pytest.param(
+      functools.partial(jacts.leaky_relu, negative_slope=1e-6, derivative_at_zero=1e-6),
+      "z",
+      id="leaky_relu-slope-below-float16s-normals",
+    ),
+  ],
+)
+def test_relu_and_leaky_relu_keep_a_alone_a_and_a_bit_per_entry_or_z(activation, kept):
+  a = activation(Z)
+  if kept != "a, z >= 0":
+    _assert_keeps_only(activation, Z, a if kept == "a" else Z)
+    return
+  kept_a, bits = _residuals(activation, Z)
+  np.testing.assert_array_equal(kept_a, a)
+  assert bits.dtype == jnp.uint8
+  assert bits.shape == (-(-Z.size // 8),)
+  unpacked = np.unpackbits(np.asarray(bits), count=Z.size, bitorder="little")
+  np.testing.assert_array_equal(unpacked.reshape(Z.shape), np.asarray(Z >= 0))
+
+
 @pytest.mark.parametrize(("activation", "parameter", "values"), PARAMETERS)
 def test_a_traced_parameter_is_kept_with_z_for_its_gradient(activation, parameter, values):
   p = jnp.float32(values[-1])
