@@ -125,7 +125,11 @@ class Report:
       if speed is None:
         continue
       defaults = [None if p.default is None else float(p.default) for p in rule.parameters]
-      source = "a" if rule.uses_output(defaults, [k.default for k in rule.kinks]) else "z"
+      conventions = [k.default for k in rule.kinks]
+      if rule.elementwise:
+        source = rule.kept(defaults, conventions).value
+      else:
+        source = "a" if rule.keeps_output else "z"
       cells = [f"`{name}`", source, f"{speed['measured']:.1f} ms", f"{speed_ratio['ratio']:.2f}"]
       cells += (
         [f"{memory['measured']:.0f} MiB", f"{memory_ratio['ratio']:.2f}"] if memory else ["-", "-"]

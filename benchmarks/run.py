@@ -8,7 +8,8 @@ table the README shows) and latest.json to --out. --quick shrinks every size for
 
 The sections live in one module per family, over the shared harness (harness.py: the timing,
 machine(), Report): planar.py (planar, first), many_networks.py (many), large_network.py
-(large), activations.py (activations, hvp), memory.py (memory, deep), parallel.py (parallel),
+(large), activations.py (activations, hvp), memory.py (memory, deep), training_step.py (step),
+parallel.py (parallel),
 startup.py (startup).
 """
 
@@ -24,6 +25,7 @@ from memory import deep_memory, memory
 from parallel import parallel_scaling
 from planar import first_run, planar
 from startup import startup
+from training_step import training_step
 
 SECTIONS = {
   "startup": startup,
@@ -34,6 +36,7 @@ SECTIONS = {
   "activations": activations,
   "memory": memory,
   "deep": deep_memory,
+  "step": training_step,
   "hvp": hessian_vector_products,
   "parallel": parallel_scaling,
 }

@@ -1,0 +1,131 @@
+"""A training step where users are: an MLP's value_and_grad and an adam update in one jit, with
+jax.nn's activation or jacts' swapped in, in plain JAX and in an equinox MLP.
+
+The MLP has 8 hidden layers of 1024 on a batch of 4096 (float32; 784 inputs, 10 outputs), as
+the deep memory rows. Memory is the compiled step's temporary bytes (``memory_analysis()``),
+which does not depend on the machine's load; time is the median of paired, interleaved runs.
+The floor of this step is one tensor per hidden layer: the activation a, which the next layer's
+weight gradient reads anyway (``jacts.tanh``'s row).
+"""
+
+import functools
+import itertools
+
+import jax
+import jax.numpy as jnp
+import optax
+from harness import Report, blocking, interleaved_medians
+
+import jacts
+from jacts._rules import RULES
+
+# Each elementwise activation with its defaults, and the conventions whose backward pass keeps
+# something else: ReLU's g'(0) = 0 and leaky ReLU's g'(0) = its slope keep a alone.
+ELEMENTWISE = [name for name, rule in RULES.items() if rule.elementwise]
+VARIANTS = {
+  **{name: (getattr(jacts, name), getattr(jax.nn, name)) for name in ELEMENTWISE},
+  "relu, derivative_at_zero=0": (
+    functools.partial(jacts.relu, derivative_at_zero=0.0),
+    jax.nn.relu,
+  ),
+  "leaky_relu, derivative_at_zero=0.01": (
+    functools.partial(jacts.leaky_relu, derivative_at_zero=0.01),
+    jax.nn.leaky_relu,
+  ),
+}  # fmt: skip
+
+
+def _plain_step(sizes: list[int], batch: int):
+  """(step(params, state, X, Y, activation), its arguments): a plain-JAX MLP and adam."""
+  keys = jax.random.split(jax.random.key(0), len(sizes))
+  params = [
+    (jax.random.normal(k, (a, b)) / jnp.sqrt(a), jnp.zeros(b))
+    for k, (a, b) in zip(keys, itertools.pairwise(sizes), strict=False)
+  ]
+  X = jax.random.normal(keys[-1], (batch, sizes[0]))
+  Y = jnp.zeros((batch, sizes[-1]))
+  optimizer = optax.adam(1e-3)
+
+  def loss(params, X, Y, activation):
+    h = X
+    for W, b in params[:-1]:
+      h = activation(h @ W + b)
+    W, b = params[-1]
+    return jnp.mean((h @ W + b - Y) ** 2)
+
+  def step(params, state, X, Y, activation):
+    value, grads = jax.value_and_grad(loss)(params, X, Y, activation)
+    updates, state = optimizer.update(grads, state, params)
+    return optax.apply_updates(params, updates), state, value
+
+  return step, (params, optimizer.init(params), X, Y)
+
+
+def _equinox_step(sizes: list[int], batch: int):
+  """The same step with ``equinox.nn.MLP`` (vmapped over the batch); None without equinox."""
+  try:
+    import equinox as eqx
+  except ImportError:
+    return None
+  X = jax.random.normal(jax.random.key(1), (batch, sizes[0]))
+  Y = jnp.zeros((batch, sizes[-1]))
+  optimizer = optax.adam(1e-3)
+
+  def compiled(activation):
+    model = eqx.nn.MLP(
+      sizes[0], sizes[-1], sizes[1], len(sizes) - 2, activation, key=jax.random.key(0)
+    )
+    params, static = eqx.partition(model, eqx.is_array)
+
+    def step(params, state, X, Y):
+      def loss(params):
+        return jnp.mean((jax.vmap(eqx.combine(params, static))(X) - Y) ** 2)
+
+      value, grads = jax.value_and_grad(loss)(params)
+      updates, state = optimizer.update(grads, state, params)
+      return optax.apply_updates(params, updates), state, value
+
+    return jax.jit(step).lower(params, optimizer.init(params), X, Y).compile()
+
+  return compiled
+
+
+def training_step(report: Report, quick: bool) -> None:
+  """Memory and time of the step, jax.nn beside jacts, for every elementwise activation."""
+  batch, width, depth, n_x = (256, 64, 8, 32) if quick else (4096, 1024, 8, 784)
+  sizes = [n_x] + [width] * depth + [10]
+  section = (
+    f"Training step: value_and_grad and adam of an MLP, {depth} hidden layers of {width}, "
+    f"batch {batch}, float32"
+  )
+  step, args = _plain_step(sizes, batch)
+  compiled = {}
+  mib = 2**20
+  for name, (ours, jax_nn) in VARIANTS.items():
+    for label, f in (("jacts", ours), ("jax.nn", jax_nn)):
+      compiled[name, label] = jax.jit(step, static_argnums=4).lower(*args, f).compile()
+    ours_bytes, nn_bytes = (
+      compiled[name, label].memory_analysis().temp_size_in_bytes for label in ("jacts", "jax.nn")
+    )
+    report.add(section, f"{name}: memory, jacts", ours_bytes / mib, "MiB")
+    report.add(section, f"{name}: memory, jax.nn / jacts", nn_bytes / mib, "MiB",
+               nn_bytes / ours_bytes, ">= 1", nn_bytes >= ours_bytes)  # fmt: skip
+  rounds = 1 if quick else 3
+  for name in VARIANTS:  # Paired: each activation's two steps take turns.
+    runs = {label: blocking(compiled[name, label], *args) for label in ("jacts", "jax.nn")}
+    times = interleaved_medians(runs, rounds=rounds, per_round=1 if quick else 2)
+    ours, theirs = times["jacts"], times["jax.nn"]
+    report.add(section, f"{name}: step time, jacts", ours * 1e3, "ms")
+    report.add(section, f"{name}: step time, jax.nn / jacts", theirs * 1e3, "ms", theirs / ours,
+               ">= 0.95 (jacts within 5 %)", theirs / ours >= 0.95)  # fmt: skip
+
+  equinox = _equinox_step(sizes, batch)
+  if equinox is None:
+    return
+  section = f"Training step in equinox.nn.MLP: {depth} hidden layers of {width}, batch {batch}"
+  for name in ("relu", "leaky_relu", "silu", "gelu", "tanh"):
+    ours, jax_nn = VARIANTS[name]
+    ours_bytes, nn_bytes = (equinox(f).memory_analysis().temp_size_in_bytes for f in (ours, jax_nn))
+    report.add(section, f"{name}: memory, jacts", ours_bytes / mib, "MiB")
+    report.add(section, f"{name}: memory, jax.nn / jacts", nn_bytes / mib, "MiB",
+               nn_bytes / ours_bytes, ">= 1", nn_bytes >= ours_bytes)  # fmt: skip
