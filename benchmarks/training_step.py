@@ -110,10 +110,11 @@ def training_step(report: Report, quick: bool) -> None:
     report.add(section, f"{name}: memory, jacts", ours_bytes / mib, "MiB")
     report.add(section, f"{name}: memory, jax.nn / jacts", nn_bytes / mib, "MiB",
                nn_bytes / ours_bytes, ">= 1", nn_bytes >= ours_bytes)  # fmt: skip
-  rounds = 1 if quick else 3
-  for name in VARIANTS:  # Paired: each activation's two steps take turns.
+  # Paired: each activation's two steps take turns. A full step takes about 3 s here, where the
+  # products dominate: 3 rounds of one timed call keep the run of every row near 15 minutes.
+  for name in VARIANTS:
     runs = {label: blocking(compiled[name, label], *args) for label in ("jacts", "jax.nn")}
-    times = interleaved_medians(runs, rounds=rounds, per_round=1 if quick else 2)
+    times = interleaved_medians(runs, rounds=1 if quick else 3, per_round=1)
     ours, theirs = times["jacts"], times["jax.nn"]
     report.add(section, f"{name}: step time, jacts", ours * 1e3, "ms")
     report.add(section, f"{name}: step time, jax.nn / jacts", theirs * 1e3, "ms", theirs / ours,

@@ -92,7 +92,7 @@ def mish(x: ArrayLike) -> jax.Array:
   Example:
     >>> import jax, jacts
     >>> print(jacts.mish(1.0), jax.grad(jacts.mish)(1.0))
-    0.8650985 1.0490361
+    0.8650985 1.0490363
   """
   return _mish(x)
 
