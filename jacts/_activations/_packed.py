@@ -1,7 +1,7 @@
 """Boolean arrays packed 8 entries to a byte, for a backward pass that keeps one bit per entry.
 
 A boolean array costs a byte per entry. Worse, XLA's CPU fusion copies a cheap comparison such as
-``z == 0`` into the backward pass that reads it, which then keeps z itself. Packing is a
+``z >= 0`` into the backward pass that reads it, which then keeps z itself. Packing is a
 reduction, which the fusion does not copy: the compiled step keeps the packed bytes alone.
 """
 
