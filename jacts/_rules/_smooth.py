@@ -63,10 +63,9 @@ def _mish_derivative(z):
   z = jnp.minimum(z, constant(far, z))
   e = jnp.exp(z)
   n = e * (e + 2)
-  # 1 / (n + 2), not its powers: autodiff of x / (n + 2)^2 (g'') would overflow (n + 2)^4.
-  inverse = 1 / (n + 2)
-  t = n * inverse
-  one_minus_square = 4 * (n + 1) * inverse * inverse
+  # Divided by n + 2 twice, not by its square: autodiff (g'') would square (n + 2)^2.
+  t = n / (n + 2)
+  one_minus_square = 4 * (n + 1) / (n + 2) / (n + 2)
   return t + z * one_minus_square * (e / (1 + e))
 
 
