@@ -1,5 +1,5 @@
 """A training step where users are: an MLP's value_and_grad and an adam update in one jit, with
-jax.nn's activation or jacts' swapped in, in plain JAX and in an equinox MLP.
+jax.nn's activation or jacts' swapped in: in plain JAX, and (memory) in equinox and flax.nnx MLPs.
 
 The MLP has 8 hidden layers of 1024 on a batch of 4096 (float32; 784 inputs, 10 outputs), as
 the deep memory rows. Memory is the compiled step's temporary bytes (``memory_analysis()``),
@@ -62,7 +62,8 @@ def _plain_step(sizes: list[int], batch: int):
 
 
 def _equinox_step(sizes: list[int], batch: int):
-  """The same step with ``equinox.nn.MLP`` (vmapped over the batch); None without equinox."""
+  """Compiles the same step with ``equinox.nn.MLP`` (vmapped over the batch) for an activation;
+  None without equinox."""
   try:
     import equinox as eqx
   except ImportError:
@@ -80,6 +81,37 @@ def _equinox_step(sizes: list[int], batch: int):
     def step(params, state, X, Y):
       def loss(params):
         return jnp.mean((jax.vmap(eqx.combine(params, static))(X) - Y) ** 2)
+
+      value, grads = jax.value_and_grad(loss)(params)
+      updates, state = optimizer.update(grads, state, params)
+      return optax.apply_updates(params, updates), state, value
+
+    return jax.jit(step).lower(params, optimizer.init(params), X, Y).compile()
+
+  return compiled
+
+
+def _flax_step(sizes: list[int], batch: int):
+  """The same step with a ``flax.nnx.Sequential`` of ``nnx.Linear`` layers; None without flax."""
+  try:
+    from flax import nnx
+  except ImportError:
+    return None
+  X = jax.random.normal(jax.random.key(1), (batch, sizes[0]))
+  Y = jnp.zeros((batch, sizes[-1]))
+  optimizer = optax.adam(1e-3)
+
+  def compiled(activation):
+    rngs = nnx.Rngs(0)
+    layers = []
+    for a, b in itertools.pairwise(sizes[:-1]):
+      layers += [nnx.Linear(a, b, rngs=rngs), activation]
+    model = nnx.Sequential(*layers, nnx.Linear(sizes[-2], sizes[-1], rngs=rngs))
+    graphdef, params = nnx.split(model, nnx.Param)
+
+    def step(params, state, X, Y):
+      def loss(params):
+        return jnp.mean((nnx.merge(graphdef, params)(X) - Y) ** 2)
 
       value, grads = jax.value_and_grad(loss)(params)
       updates, state = optimizer.update(grads, state, params)
@@ -120,13 +152,16 @@ def training_step(report: Report, quick: bool) -> None:
     report.add(section, f"{name}: step time, jax.nn / jacts", theirs * 1e3, "ms", theirs / ours,
                ">= 0.95 (jacts within 5 %)", theirs / ours >= 0.95)  # fmt: skip
 
-  equinox = _equinox_step(sizes, batch)
-  if equinox is None:
-    return
-  section = f"Training step in equinox.nn.MLP: {depth} hidden layers of {width}, batch {batch}"
-  for name in ("relu", "leaky_relu", "silu", "gelu", "tanh"):
-    ours, jax_nn = VARIANTS[name]
-    ours_bytes, nn_bytes = (equinox(f).memory_analysis().temp_size_in_bytes for f in (ours, jax_nn))
-    report.add(section, f"{name}: memory, jacts", ours_bytes / mib, "MiB")
-    report.add(section, f"{name}: memory, jax.nn / jacts", nn_bytes / mib, "MiB",
-               nn_bytes / ours_bytes, ">= 1", nn_bytes >= ours_bytes)  # fmt: skip
+  for library, build in (("equinox.nn.MLP", _equinox_step), ("a flax.nnx.Sequential", _flax_step)):
+    compiled_with = build(sizes, batch)
+    if compiled_with is None:  # The library is not installed (the interop extra has both).
+      continue
+    section = f"Training step in {library}: {depth} hidden layers of {width}, batch {batch}"
+    for name in ("relu", "leaky_relu", "silu", "gelu", "tanh"):
+      ours, jax_nn = VARIANTS[name]
+      ours_bytes, nn_bytes = (
+        compiled_with(f).memory_analysis().temp_size_in_bytes for f in (ours, jax_nn)
+      )
+      report.add(section, f"{name}: memory, jacts", ours_bytes / mib, "MiB")
+      report.add(section, f"{name}: memory, jax.nn / jacts", nn_bytes / mib, "MiB",
+                 nn_bytes / ours_bytes, ">= 1", nn_bytes >= ours_bytes)  # fmt: skip
