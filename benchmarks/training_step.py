@@ -35,71 +35,74 @@ VARIANTS = {
 }  # fmt: skip
 
 
-def _plain_step(sizes: list[int], batch: int):
-  """(step(params, state, X, Y, activation), its arguments): a plain-JAX MLP and adam."""
-  keys = jax.random.split(jax.random.key(0), len(sizes))
-  params = [
-    (jax.random.normal(k, (a, b)) / jnp.sqrt(a), jnp.zeros(b))
-    for k, (a, b) in zip(keys, itertools.pairwise(sizes), strict=False)
-  ]
-  X = jax.random.normal(keys[-1], (batch, sizes[0]))
-  Y = jnp.zeros((batch, sizes[-1]))
-  optimizer = optax.adam(1e-3)
+_OPTIMIZER = optax.adam(1e-3)
 
-  def loss(params, X, Y, activation):
-    h = X
-    for W, b in params[:-1]:
-      h = activation(h @ W + b)
-    W, b = params[-1]
-    return jnp.mean((h @ W + b - Y) ** 2)
 
-  def step(params, state, X, Y, activation):
-    value, grads = jax.value_and_grad(loss)(params, X, Y, activation)
-    updates, state = optimizer.update(grads, state, params)
+def _compiled_step(predict, params, X: jax.Array, Y: jax.Array):
+  """(the compiled step, its arguments): value_and_grad of the mean squared error of
+  ``predict(params, X)`` against Y, and an adam update."""
+
+  def step(params, state, X, Y):
+    loss = lambda params: jnp.mean((predict(params, X) - Y) ** 2)  # noqa: E731
+    value, grads = jax.value_and_grad(loss)(params)
+    updates, state = _OPTIMIZER.update(grads, state, params)
     return optax.apply_updates(params, updates), state, value
 
-  return step, (params, optimizer.init(params), X, Y)
+  arguments = (params, _OPTIMIZER.init(params), X, Y)
+  return jax.jit(step).lower(*arguments).compile(), arguments
+
+
+def _data(sizes: list[int], batch: int) -> tuple[jax.Array, jax.Array]:
+  return jax.random.normal(jax.random.key(1), (batch, sizes[0])), jnp.zeros((batch, sizes[-1]))
+
+
+def _plain_step(sizes: list[int], batch: int):
+  """``compiled(activation)``: the step of a plain-JAX MLP, and its arguments."""
+  keys = jax.random.split(jax.random.key(0), len(sizes) - 1)
+  params = [
+    (jax.random.normal(k, (a, b)) / jnp.sqrt(a), jnp.zeros(b))
+    for k, (a, b) in zip(keys, itertools.pairwise(sizes), strict=True)
+  ]
+
+  def compiled(activation):
+    def predict(params, X):
+      h = X
+      for W, b in params[:-1]:
+        h = activation(h @ W + b)
+      W, b = params[-1]
+      return h @ W + b
+
+    return _compiled_step(predict, params, *_data(sizes, batch))
+
+  return compiled
 
 
 def _equinox_step(sizes: list[int], batch: int):
-  """Compiles the same step with ``equinox.nn.MLP`` (vmapped over the batch) for an activation;
-  None without equinox."""
+  """``compiled(activation)`` with ``equinox.nn.MLP`` (vmapped over the batch); None without
+  equinox."""
   try:
     import equinox as eqx
   except ImportError:
     return None
-  X = jax.random.normal(jax.random.key(1), (batch, sizes[0]))
-  Y = jnp.zeros((batch, sizes[-1]))
-  optimizer = optax.adam(1e-3)
 
   def compiled(activation):
     model = eqx.nn.MLP(
       sizes[0], sizes[-1], sizes[1], len(sizes) - 2, activation, key=jax.random.key(0)
     )
     params, static = eqx.partition(model, eqx.is_array)
-
-    def step(params, state, X, Y):
-      def loss(params):
-        return jnp.mean((jax.vmap(eqx.combine(params, static))(X) - Y) ** 2)
-
-      value, grads = jax.value_and_grad(loss)(params)
-      updates, state = optimizer.update(grads, state, params)
-      return optax.apply_updates(params, updates), state, value
-
-    return jax.jit(step).lower(params, optimizer.init(params), X, Y).compile()
+    predict = lambda params, X: jax.vmap(eqx.combine(params, static))(X)  # noqa: E731
+    return _compiled_step(predict, params, *_data(sizes, batch))
 
   return compiled
 
 
 def _flax_step(sizes: list[int], batch: int):
-  """The same step with a ``flax.nnx.Sequential`` of ``nnx.Linear`` layers; None without flax."""
+  """``compiled(activation)`` with a ``flax.nnx.Sequential`` of ``nnx.Linear`` layers; None
+  without flax."""
   try:
     from flax import nnx
   except ImportError:
     return None
-  X = jax.random.normal(jax.random.key(1), (batch, sizes[0]))
-  Y = jnp.zeros((batch, sizes[-1]))
-  optimizer = optax.adam(1e-3)
 
   def compiled(activation):
     rngs = nnx.Rngs(0)
@@ -108,18 +111,18 @@ def _flax_step(sizes: list[int], batch: int):
       layers += [nnx.Linear(a, b, rngs=rngs), activation]
     model = nnx.Sequential(*layers, nnx.Linear(sizes[-2], sizes[-1], rngs=rngs))
     graphdef, params = nnx.split(model, nnx.Param)
-
-    def step(params, state, X, Y):
-      def loss(params):
-        return jnp.mean((nnx.merge(graphdef, params)(X) - Y) ** 2)
-
-      value, grads = jax.value_and_grad(loss)(params)
-      updates, state = optimizer.update(grads, state, params)
-      return optax.apply_updates(params, updates), state, value
-
-    return jax.jit(step).lower(params, optimizer.init(params), X, Y).compile()
+    predict = lambda params, X: nnx.merge(graphdef, params)(X)  # noqa: E731
+    return _compiled_step(predict, params, *_data(sizes, batch))
 
   return compiled
+
+
+def _memory_rows(report: Report, section: str, name: str, ours, theirs) -> None:
+  """The compiled temporary memory of two steps, jacts' (``ours``) and jax.nn's."""
+  ours_bytes, nn_bytes = (c.memory_analysis().temp_size_in_bytes for c in (ours, theirs))
+  report.add(section, f"{name}: memory, jacts", ours_bytes / 2**20, "MiB")
+  report.add(section, f"{name}: memory, jax.nn / jacts", nn_bytes / 2**20, "MiB",
+             nn_bytes / ours_bytes, ">= 1", nn_bytes >= ours_bytes)  # fmt: skip
 
 
 def training_step(report: Report, quick: bool) -> None:
@@ -130,22 +133,15 @@ def training_step(report: Report, quick: bool) -> None:
     f"Training step: value_and_grad and adam of an MLP, {depth} hidden layers of {width}, "
     f"batch {batch}, float32"
   )
-  step, args = _plain_step(sizes, batch)
-  compiled = {}
-  mib = 2**20
-  for name, (ours, jax_nn) in VARIANTS.items():
-    for label, f in (("jacts", ours), ("jax.nn", jax_nn)):
-      compiled[name, label] = jax.jit(step, static_argnums=4).lower(*args, f).compile()
-    ours_bytes, nn_bytes = (
-      compiled[name, label].memory_analysis().temp_size_in_bytes for label in ("jacts", "jax.nn")
-    )
-    report.add(section, f"{name}: memory, jacts", ours_bytes / mib, "MiB")
-    report.add(section, f"{name}: memory, jax.nn / jacts", nn_bytes / mib, "MiB",
-               nn_bytes / ours_bytes, ">= 1", nn_bytes >= ours_bytes)  # fmt: skip
+  plain = _plain_step(sizes, batch)
+  steps = {}
+  for name, functions in VARIANTS.items():
+    steps[name] = [plain(f) for f in functions]  # [(compiled, arguments)] for jacts, jax.nn
+    _memory_rows(report, section, name, steps[name][0][0], steps[name][1][0])
   # Paired: each activation's two steps take turns. A full step takes about 3 s here, where the
   # products dominate: 3 rounds of one timed call keep the run of every row near 15 minutes.
-  for name in VARIANTS:
-    runs = {label: blocking(compiled[name, label], *args) for label in ("jacts", "jax.nn")}
+  for name, ((ours, ours_args), (theirs, their_args)) in steps.items():
+    runs = {"jacts": blocking(ours, *ours_args), "jax.nn": blocking(theirs, *their_args)}
     times = interleaved_medians(runs, rounds=1 if quick else 3, per_round=1)
     ours, theirs = times["jacts"], times["jax.nn"]
     report.add(section, f"{name}: step time, jacts", ours * 1e3, "ms")
@@ -153,15 +149,10 @@ def training_step(report: Report, quick: bool) -> None:
                ">= 0.95 (jacts within 5 %)", theirs / ours >= 0.95)  # fmt: skip
 
   for library, build in (("equinox.nn.MLP", _equinox_step), ("a flax.nnx.Sequential", _flax_step)):
-    compiled_with = build(sizes, batch)
-    if compiled_with is None:  # The library is not installed (the interop extra has both).
+    compiled = build(sizes, batch)
+    if compiled is None:  # The library is not installed (the interop extra has both).
       continue
     section = f"Training step in {library}: {depth} hidden layers of {width}, batch {batch}"
     for name in ("relu", "leaky_relu", "silu", "gelu", "tanh"):
-      ours, jax_nn = VARIANTS[name]
-      ours_bytes, nn_bytes = (
-        compiled_with(f).memory_analysis().temp_size_in_bytes for f in (ours, jax_nn)
-      )
-      report.add(section, f"{name}: memory, jacts", ours_bytes / mib, "MiB")
-      report.add(section, f"{name}: memory, jax.nn / jacts", nn_bytes / mib, "MiB",
-                 nn_bytes / ours_bytes, ">= 1", nn_bytes >= ours_bytes)  # fmt: skip
+      ours, theirs = (compiled(f)[0] for f in VARIANTS[name])
+      _memory_rows(report, section, name, ours, theirs)
