@@ -38,8 +38,8 @@ PUBLIC_NAMES = {
     "READ_VERSIONS", "load", "save",
   ),
   "jacts.study": (
-    "Bifurcation", "CONVENTIONS", "DATASETS", "DTYPES", "Report", "Training", "Zeros",
-    "bifurcation", "figure", "load_dataset", "relu0", "table", "training",
+    "Bifurcation", "CONVENTIONS", "DATASETS", "DTYPES", "PROTOCOLS", "Report", "Training",
+    "Zeros", "bifurcation", "figure", "load_dataset", "programs", "relu0", "table", "training",
   ),
   "jacts.datasets": (
     "blobs", "gaussian_quantiles", "noisy_circles", "noisy_moons", "planar_flower",

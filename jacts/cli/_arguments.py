@@ -51,7 +51,10 @@ def hidden_activation(text: str) -> str:
   return text
 
 
+# jacts.study's names, repeated so that the parser imports neither JAX nor NumPy (a test checks).
 STUDY_DTYPES = ("bfloat16", "float16", "float32", "float64")
+STUDY_PROTOCOLS = ("draw", "paper")
+STUDY_MATMUL = ("float32", "tf32", "default")
 
 
 def comma_list(convert, expected: str, accept):
@@ -69,6 +72,10 @@ def comma_list(convert, expected: str, accept):
 
 widths = comma_list(int, "widths that are positive integers", lambda v: v > 0)
 dtypes = comma_list(str, f"dtypes among {', '.join(STUDY_DTYPES)}", STUDY_DTYPES.__contains__)
+protocols = comma_list(
+  str, f"protocols among {', '.join(STUDY_PROTOCOLS)}", STUDY_PROTOCOLS.__contains__
+)
+matmul = comma_list(str, f"modes among {', '.join(STUDY_MATMUL)}", STUDY_MATMUL.__contains__)
 
 
 def writable(text: str) -> pathlib.Path:

@@ -5,12 +5,15 @@ import time
 from jacts.cli._arguments import (
   FIG,
   STUDY_DTYPES,
+  STUDY_MATMUL,
   Parser,
   UserError,
   dtypes,
   figure,
+  matmul,
   positive_float,
   positive_int,
+  protocols,
   seed,
   widths,
   writable,
@@ -41,11 +44,42 @@ def add_study_command(commands, caching, datasets, run) -> None:
   relu0.add_argument(
     "--widths",
     type=widths,
-    default=(16, 64, 256, 1024),
-    help="hidden widths, comma-separated (default 16,64,256,1024)",
+    default=(16, 64, 256, 512, 1024),
+    help="hidden widths, comma-separated (default 16,64,256,512,1024, the paper's)",
   )
   relu0.add_argument("--depth", type=positive_int, default=3, help="hidden layers (default 3)")
-  relu0.add_argument("--batch-size", type=positive_int, default=128, help="default 128")
+  relu0.add_argument(
+    "--protocol",
+    type=protocols,
+    default=("draw", "paper"),
+    help="draw: one random mini-batch per initialization; paper: every batch of one pass, in "
+    "order, up to the first difference, with PyTorch's init and the paper's MLP (default both)",
+  )
+  relu0.add_argument(
+    "--batch-size",
+    type=positive_int,
+    help="rows per mini-batch (default: 128 draw and training, 100 paper)",
+  )
+  relu0.add_argument(
+    "--init",
+    choices=("he", "torch"),
+    help="he: N(0, 2/fan_in), zero biases; torch: nn.Linear's U(+-1/sqrt(fan_in)) "
+    "(default: he draw, torch paper)",
+  )
+  relu0.add_argument(
+    "--architecture",
+    choices=("multilayer", "paper"),
+    help="multilayer: ReLU after every hidden layer; paper: none after the first "
+    "(default: multilayer draw, paper paper)",
+  )
+  relu0.add_argument(
+    "--matmul",
+    type=matmul,
+    default=("float32", "tf32"),
+    help=f"matrix products, comma-separated among {','.join(STUDY_MATMUL)}: exact, TensorFloat-32 "
+    "inputs (emulated), the backend's default; after the first, float32 only (default "
+    "float32,tf32)",
+  )
   relu0.add_argument(
     "--dtypes",
     type=dtypes,
@@ -88,18 +122,20 @@ def run_relu0(args, progress, datasets) -> int:
       ) from None
   from jacts import study
 
-  programs = len(args.dtypes) * (len(args.widths) + 1)
+  programs = study.programs(args.protocol, args.matmul, args.dtypes, args.widths)
   print(
-    f"ReLU'(0) on {args.dataset}: {args.draws} draws per configuration, depth {args.depth}, "
-    f"batch {args.batch_size}, widths {','.join(map(str, args.widths))}, "
-    f"{','.join(args.dtypes)}; training {args.steps} SGD steps at width {args.train_width}"
+    f"ReLU'(0) on {args.dataset}: {args.draws} initializations per configuration, protocols "
+    f"{','.join(args.protocol)}, depth {args.depth}, widths {','.join(map(str, args.widths))}, "
+    f"{','.join(args.dtypes)}, matmul {','.join(args.matmul)}; training {args.steps} SGD "
+    f"steps at width {args.train_width}"
   )
   start = time.perf_counter()
   with progress(programs, disable=args.no_progress) as bar:
     report = study.relu0(
       args.dataset, draws=args.draws, widths=args.widths, depth=args.depth,
-      batch_size=args.batch_size, dtypes=args.dtypes, seed=args.seed, steps=args.steps,
-      learning_rate=args.lr, train_width=args.train_width,
+      protocols=args.protocol, batch_size=args.batch_size, init=args.init,
+      architecture=args.architecture, matmul=args.matmul, dtypes=args.dtypes, seed=args.seed,
+      steps=args.steps, learning_rate=args.lr, train_width=args.train_width,
       progress=lambda description: bar.update(1),
     )  # fmt: skip
   print(study.table(report))

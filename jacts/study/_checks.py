@@ -83,6 +83,11 @@ def check_conventions(function: str, conventions: Iterable[float]) -> tuple[floa
   return tuple(float(d) for d in values)
 
 
+def check_choice(function: str, name: str, value: Any, choices: tuple[str, ...]) -> None:
+  if not isinstance(value, str) or value not in choices:
+    raise ValueError(f"`{function}`: `{name}` must be one of {', '.join(choices)}; got {value!r}.")
+
+
 def check_positive(function: str, name: str, value: Any) -> None:
   if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
     raise ValueError(f"`{function}`: `{name}` must be an integer >= 1; got {value!r}.")

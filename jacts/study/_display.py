@@ -13,22 +13,39 @@ if TYPE_CHECKING:
 def table(report: Report) -> str:
   """The report as plain-text tables, one per part, as ``jacts study relu0`` prints them.
 
+  Bifurcation: per configuration, the initializations (of ``draws``) whose gradient differs in
+  any entry and in the first-layer weights, the per-batch probability of the latter with its
+  95 % interval, and the share of initializations it implies for a pass of 600 batches (MNIST's
+  training set in batches of 100, the paper's protocol).
+
   Example:
     >>> from jacts import study
-    >>> report = study.Report("digits", 0, [study.Bifurcation("float32", 16, 3, 128, 10, 1, 0.1)],
-    ...                       [], [])
-    >>> print(table(report).splitlines()[2])
-    float32      16      3    128     10         1   10.0 %
+    >>> row = study.Bifurcation("paper", "float32", 16, 3, "paper", "torch", "tf32", 100, 100, 13,
+    ...                         3, 0.03, 2, 0.02, 1290, 2 / 1290, 4e-4, 5.6e-3, "cpu", "cpu", "0")
+    >>> print(table(study.Report("digits", 0, [row], [], [])).splitlines()[3])
+    ... # doctest: +NORMALIZE_WHITESPACE
+    tf32     float32      16    100       13      3      2   1.6e-03 [4.0e-04, 5.6e-03]
+    60.6 % [21.3, 96.6]
   """
   lines = [
-    "Bifurcation: draws whose gradient differs between ReLU'(0) = 0 and 1",
-    "dtype     width  depth  batch  draws  differing    share",
+    "Bifurcation: initializations whose gradient differs between ReLU'(0) = 0 and 1",
   ]
-  lines += [
-    f"{r.dtype:<9}{r.width:>6}{r.depth:>7}{r.batch_size:>7}{r.draws:>7}{r.differing:>10}"
-    f"{100 * r.share:>7.1f} %"
-    for r in report.bifurcation
-  ]
+  setting = None
+  for r in report.bifurcation:
+    if (r.protocol, r.architecture, r.init, r.depth, r.batch_size) != setting:
+      setting = (r.protocol, r.architecture, r.init, r.depth, r.batch_size)
+      lines += [
+        f"{_TITLES[r.protocol]}; {r.architecture} MLP, depth {r.depth}, {r.init} "
+        f"initialization, batch {r.batch_size}",
+        "matmul   dtype     width  draws  batches    any  first  per batch [95 % interval]"
+        "      at 600 batches",
+      ]
+    at_600 = [100 * p for p in r.per_epoch(600)]
+    lines.append(
+      f"{r.matmul:<9}{r.dtype:<9}{r.width:>6}{r.draws:>7}{r.batches:>9}{r.differing:>7}"
+      f"{r.differing_first_layer:>7}{r.per_batch:>10.1e} [{r.per_batch_low:.1e}, "
+      f"{r.per_batch_high:.1e}]{at_600[0]:>7.1f} % [{at_600[1]:.1f}, {at_600[2]:.1f}]"
+    )
   if report.zeros:
     lines += [
       "",
@@ -55,9 +72,16 @@ def table(report: Report) -> str:
   return "\n".join(lines)
 
 
+_TITLES = {
+  "draw": "Draw protocol: one random mini-batch per initialization",
+  "paper": "Paper protocol: one pass over the training split in order, up to the first difference",
+}
+
+
 def figure(report: Report) -> "Figure":
-  """A figure like the paper's: the share of differing draws against width, one line per dtype;
-  test accuracy, and distance to the reference run, against training step, per convention
+  """A figure like the paper's: the share of initializations whose first-layer gradient differs
+  against width, one line per dtype, protocol (solid: paper, dashed: draw) and matmul mode; test
+  accuracy, and distance to the reference run, against training step, per convention
   (needs matplotlib).
 
   Returns:
@@ -70,17 +94,24 @@ def figure(report: Report) -> "Figure":
     dict.fromkeys([b.dtype for b in report.bifurcation] + [t.dtype for t in report.training])
   )
   colors = {d: f"C{i}" for i, d in enumerate(dtypes)}
-  for dtype in dtypes:
-    rows = [r for r in report.bifurcation if r.dtype == dtype]
-    if rows:
-      axes[0].plot([r.width for r in rows], [100 * r.share for r in rows], marker="o",
-                   color=colors[dtype], label=dtype)  # fmt: skip
+  curves: dict[tuple[str, str, str], list] = {}
+  for record in report.bifurcation:
+    curves.setdefault((record.dtype, record.protocol, record.matmul), []).append(record)
+  for (dtype, protocol, matmul), rows in curves.items():
+    axes[0].plot(
+      [row.width for row in rows],
+      [100 * row.share_first_layer for row in rows],
+      color=colors[dtype],
+      linestyle="-" if protocol == "paper" else "--",
+      marker="o" if matmul == "float32" else "s",
+      label=f"{dtype}, {protocol}, {matmul}",
+    )
   axes[0].set_xscale("log", base=2)
   axes[0].set_xlabel("hidden width")
-  axes[0].set_ylabel("draws with differing gradients (%)")
+  axes[0].set_ylabel("initializations with differing gradients (%)")
   if report.bifurcation:
     b = report.bifurcation[0]
-    axes[0].set_title(f"ReLU'(0) = 0 vs 1: {b.draws} draws, depth {b.depth}, batch {b.batch_size}")
+    axes[0].set_title(f"ReLU'(0) = 0 vs 1: first-layer gradient, {b.draws} initializations")
   conventions = list(dict.fromkeys(r.derivative_at_zero for r in report.training))
   styles = {d: ("-", "--", ":", "-.")[i % 4] for i, d in enumerate(conventions)}
   for r in report.training:

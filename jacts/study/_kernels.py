@@ -11,13 +11,8 @@ import jax.numpy as jnp
 import optax
 
 from jacts import _networks
-from jacts._activations import relu
 from jacts._networks import layers
-
-
-def with_derivative_at_zero(value: float):
-  """ReLU with ReLU'(0) = ``value`` (a static convention: one compiled branch per value)."""
-  return functools.partial(relu, derivative_at_zero=value)
+from jacts.study import _network
 
 
 def _differ(a: jax.Array, b: jax.Array) -> jax.Array:
@@ -25,29 +20,90 @@ def _differ(a: jax.Array, b: jax.Array) -> jax.Array:
   return jnp.any((a != b) & ~(jnp.isnan(a) & jnp.isnan(b)))
 
 
-def _one_draw(key, X, labels, *, sizes, dtype, batch_size):
-  """Draws a network and a mini-batch; whether the two conventions' gradients differ."""
-  k_init, k_batch = jax.random.split(key)
-  params = layers.he_normal(k_init, sizes, dtype)
-  batch = layers.minibatch(k_batch, X, labels, batch_size, sizes[-1])
-  cache = layers.forward_pass(params, batch.X, with_derivative_at_zero(0.0))
-  g0, g1 = (
-    layers.backward_pass(params, cache, batch, with_derivative_at_zero(d)) for d in (0.0, 1.0)
-  )
-  pairs = zip(jax.tree.leaves(g0), jax.tree.leaves(g1), strict=True)
-  return functools.reduce(jnp.logical_or, [_differ(a, b) for a, b in pairs])
+_BIFURCATION_STATIC = (
+  "sizes",
+  "dtype",
+  "protocol",
+  "batch_size",
+  "init",
+  "architecture",
+  "matmul",
+  "chunk",
+)
 
 
-@functools.partial(jax.jit, static_argnames=("sizes", "dtype", "batch_size", "chunk"))
-def differing_draws(keys, X, labels, *, sizes, dtype, batch_size, chunk):
-  """For each key, one draw (see :func:`_one_draw`): ``chunk`` draws at a time under vmap.
+@functools.partial(jax.jit, static_argnames=_BIFURCATION_STATIC)
+def first_bifurcations(
+  keys, X, labels, *, sizes, dtype, protocol, batch_size, init, architecture, matmul, chunk
+):  # fmt: skip
+  """Per key, one initialization backpropagated with ReLU'(0) = 0 and 1 on each of its batches.
 
-  Returns the number of draws whose gradients differ (int32).
+  Its batches: one drawn by the key (``protocol="draw"``), or every whole ``batch_size`` rows of
+  X in order, one pass (``"paper"``), stopping at the first batch whose first-layer weight
+  gradient differs. ``chunk`` initializations at a time under vmap, all on the same batch
+  index. A batch where no ReLU's pre-activation is exactly 0 (nor NaN) in any initialization
+  of the chunk cannot differ (the conventions' g' are then equal entry for entry), so its two
+  backward passes are skipped.
+
+  Returns:
+    ``(first_layer, any_entry)``, int32 (keys,) each: the index of the first batch whose
+    first-layer weight gradient differs, and of the first where any gradient entry does; the
+    number of batches where none did.
   """
   X = X.astype(dtype)
-  draw = functools.partial(_one_draw, sizes=sizes, dtype=dtype, batch_size=batch_size)
-  differs = jax.lax.map(lambda k: draw(k, X, labels), keys, batch_size=chunk)
-  return jnp.sum(differs, dtype=jnp.int32)
+  n_y, relus = sizes[-1], _network.activated(architecture, len(sizes) - 2)
+  if protocol == "paper":
+    count = X.shape[0] // batch_size
+    whole = count * batch_size
+    epoch_X = X[:whole].reshape(count, batch_size, X.shape[1])
+    epoch_labels = labels[:whole].reshape(count, batch_size)
+    batches = lambda i, keys: jax.vmap(  # noqa: E731 (the same batch for every key)
+      lambda _: layers.data(epoch_X[i], epoch_labels[i], n_y)
+    )(keys)
+  else:
+    count = 1
+    batches = lambda i, keys: jax.vmap(  # noqa: E731
+      lambda key: layers.minibatch(key, X, labels, batch_size, n_y)
+    )(keys)
+
+  def differences(params, passed, Y):
+    Z, A, output = passed
+    g0, g1 = (_network.backward(params, Z, A, output, Y, relus, matmul, d) for d in (0.0, 1.0))
+    pairs = zip(jax.tree.leaves(g0), jax.tree.leaves(g1), strict=True)
+    any_entry = functools.reduce(jnp.logical_or, [_differ(a, b) for a, b in pairs])
+    return _differ(g0[0].W, g1[0].W), any_entry
+
+  def first_differences(keys):
+    k_init, k_batch = jnp.moveaxis(jax.vmap(jax.random.split)(keys), 1, 0)
+    params = jax.vmap(lambda k: _network.init(k, sizes, dtype, init))(k_init)
+    none = jnp.full(keys.shape, count, jnp.int32)
+
+    def examine(state):
+      i, first_layer, any_entry = state
+      batch = batches(i, k_batch)
+      passed = jax.vmap(lambda p, X: _network.forward(p, X, relus, matmul))(params, batch.X)
+      Z = passed[0]
+      ties = [jnp.any((z == 0) | jnp.isnan(z)) for z, r in zip(Z, relus, strict=True) if r]
+      layer, entry = jax.lax.cond(
+        functools.reduce(jnp.logical_or, ties, jnp.bool_(False)),
+        lambda: jax.vmap(differences)(params, passed, batch.Y),
+        lambda: (jnp.zeros(keys.shape, bool), jnp.zeros(keys.shape, bool)),
+      )
+      first_layer = jnp.where(layer & (first_layer == count), i, first_layer)
+      any_entry = jnp.where(entry & (any_entry == count), i, any_entry)
+      return i + 1, first_layer, any_entry
+
+    not_yet = lambda state: (state[0] < count) & jnp.any(state[1] == count)  # noqa: E731
+    _, first_layer, any_entry = jax.lax.while_loop(not_yet, examine, (jnp.int32(0), none, none))
+    return first_layer, any_entry
+
+  whole = keys.shape[0] // chunk * chunk
+  firsts = jax.lax.map(first_differences, keys[:whole].reshape(-1, chunk, *keys.shape[1:]))
+  firsts = tuple(f.reshape(-1) for f in firsts)
+  if whole < keys.shape[0]:  # A second body, compiled for the remainder.
+    rest = first_differences(keys[whole:])
+    firsts = tuple(jnp.concatenate(pair) for pair in zip(firsts, rest, strict=True))
+  return firsts
 
 
 def _distance(params, reference) -> jax.Array:
@@ -77,7 +133,7 @@ def train_conventions(
   params = jax.tree.map(lambda p: p.astype(dtype), params)
   X, X_test = X.astype(dtype).T, X_test.astype(dtype)
   n_y = params[-1].W.shape[0]
-  activations = [with_derivative_at_zero(d) for d in conventions]
+  activations = [_network.with_derivative_at_zero(d) for d in conventions]
 
   def accuracy(p, g):
     predicted = layers.predictions(p, X_test.T, g)

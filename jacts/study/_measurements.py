@@ -6,7 +6,7 @@ import functools
 import itertools
 from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -15,10 +15,11 @@ import optax
 from jax.typing import ArrayLike
 
 from jacts._networks import check_key, layers
-from jacts.study import _data, _kernels
+from jacts.study import _data, _kernels, _network
 from jacts.study._checks import (
   DTYPES,
   check_batch_size,
+  check_choice,
   check_conventions,
   check_data,
   check_dtypes,
@@ -26,8 +27,9 @@ from jacts.study._checks import (
   check_widths,
 )
 from jacts.study._report import Bifurcation, Report, Training, Zeros
+from jacts.study._statistics import wilson_interval
 
-WIDTHS = (16, 64, 256, 1024)
+WIDTHS = (16, 64, 256, 512, 1024)  # The paper's.
 CONVENTIONS = (0.0, 0.5, 1.0)  # ReLU'(0) values trained; the first is the trajectories' reference.
 # Draws computed at once under vmap: about this many weights in memory per chunk.
 _WEIGHTS_PER_CHUNK = 2**22
@@ -57,6 +59,21 @@ def load_dataset(name: str = "digits") -> tuple[np.ndarray, np.ndarray]:
   return _data.load(name)
 
 
+class Protocol(NamedTuple):
+  """What a protocol draws per initialization unless told otherwise."""
+
+  init: str
+  architecture: str
+  batch_size: int
+
+
+_DEFAULTS = {
+  "draw": Protocol("he", "multilayer", 128),  # One random mini-batch per initialization.
+  "paper": Protocol("torch", "paper", 100),  # Bertoin et al.'s: one pass over the data, in order.
+}
+PROTOCOLS = tuple(_DEFAULTS)  # "draw", "paper"
+
+
 def bifurcation(
   X: ArrayLike,
   labels: ArrayLike,
@@ -66,28 +83,49 @@ def bifurcation(
   dtypes: Sequence[str] = DTYPES,
   widths: Sequence[int] = WIDTHS,
   depth: int = 3,
-  batch_size: int = 128,
+  protocol: str = "draw",
+  batch_size: int | None = None,
+  init: str | None = None,
+  architecture: str | None = None,
+  matmul: str = "float32",
   progress: Callable[[str], None] | None = None,
 ) -> list[Bifurcation]:
-  r"""How often one backprop differs between ReLU'(0) = 0 and ReLU'(0) = 1.
+  r"""How often backprop differs between ReLU'(0) = 0 and ReLU'(0) = 1.
 
-  For each configuration (dtype, width), ``draws`` times: draw He-normal weights (std
-  :math:`\sqrt{2 / n_{l-1}}`, zero biases; :func:`jacts.multilayer.init_params`) for ``depth``
-  hidden layers of ``width`` ReLU units, draw a mini-batch of ``batch_size`` rows, compute the
-  lecture's backprop (:func:`jacts.multilayer.backward`) with each convention on the same forward
-  pass, and count the draw if any gradient entry differs bit for bit (``!=`` in the dtype itself,
-  inside the compiled program). The same keys are used for every configuration. In exact
+  For each configuration (dtype, width), ``draws`` times: draw an initialization, then
+  backprop (the lecture's, by hand, on one forward pass) with each convention on its
+  mini-batches, and compare the two gradients bit for bit (``!=`` in the dtype itself, inside
+  the compiled program). The mini-batches:
+
+  * ``protocol="draw"``: one, drawn at random without replacement.
+  * ``protocol="paper"``: Bertoin et al.'s protocol, every whole mini-batch of one pass over
+    X's rows in order (the last partial batch left out), stopping at the first whose first-layer
+    weight gradient differs; the same batches for every initialization.
+
+  An initialization counts in ``differing`` if any gradient entry differed, and in
+  ``differing_first_layer`` if the first layer's weight gradient did (the paper's count). If each
+  batch bifurcates independently with probability p, the maximum-likelihood estimate of p is
+  ``differing_first_layer / batches_examined`` (the batches up to and including each first
+  difference), given with Wilson's 95 % interval; ``record.per_epoch(600)`` is the share p implies
+  for a pass of 600 batches (MNIST's). The same keys serve every configuration. In exact
   arithmetic the two never differ: a pre-activation is 0 with probability 0.
 
   Args:
     X: inputs, shape (m, n_x): finite, and within the range of each of ``dtypes``.
     labels: class indices, int (m,).
     key: one ``jax.random`` key.
-    draws: initializations (and mini-batches) per configuration.
+    draws: initializations per configuration.
     dtypes: names among :data:`DTYPES`.
     widths: hidden widths.
     depth: the number L of hidden layers.
-    batch_size: rows per mini-batch, at most m.
+    protocol: ``"draw"`` or ``"paper"`` (:data:`PROTOCOLS`).
+    batch_size: rows per mini-batch, at most m; by default the protocol's (128 or 100).
+    init: ``"he"`` (W ~ N(0, 2 / fan_in), b = 0) or ``"torch"`` (PyTorch's ``nn.Linear``: W and b
+      ~ U(±1 / sqrt(fan_in))); by default the protocol's.
+    architecture: ``"multilayer"`` (ReLU after each hidden layer, :mod:`jacts.multilayer`) or
+      ``"paper"`` (none after the first); by default the protocol's.
+    matmul: ``"float32"`` (exact products), ``"tf32"`` (float32 products with TensorFloat-32
+      inputs, emulated) or ``"default"`` (the backend's default precision).
     progress: called with a description after each configuration.
 
   Returns:
@@ -98,9 +136,10 @@ def bifurcation(
     >>> from jacts import study
     >>> X, labels = study.load_dataset("moons")
     >>> records = study.bifurcation(X[:150], labels[:150], key=jax.random.key(0), draws=4,
-    ...                             dtypes=("float64",), widths=(8,), depth=2, batch_size=16)
-    >>> [(r.dtype, r.width, r.draws, r.differing) for r in records]
-    [('float64', 8, 4, 0)]
+    ...                             dtypes=("float64",), widths=(8,), depth=2, batch_size=16,
+    ...                             protocol="paper")
+    >>> [(r.protocol, r.init, r.batches, r.differing, r.batches_examined) for r in records]
+    [('paper', 'torch', 9, 0, 36)]
   """
   function = "jacts.study.bifurcation"
   dtypes = check_dtypes(function, dtypes)
@@ -109,30 +148,53 @@ def bifurcation(
   widths = check_widths(function, widths)
   check_positive(function, "draws", draws)
   check_positive(function, "depth", depth)
+  check_choice(function, "protocol", protocol, PROTOCOLS)
+  defaults = _DEFAULTS[protocol]
+  batch_size = defaults.batch_size if batch_size is None else batch_size
+  init = defaults.init if init is None else init
+  architecture = defaults.architecture if architecture is None else architecture
   check_batch_size(function, batch_size, X.shape[0])
+  check_choice(function, "init", init, _network.INITS)
+  check_choice(function, "architecture", architecture, _network.ARCHITECTURES)
+  check_choice(function, "matmul", matmul, _network.MATMUL)
+  batches = X.shape[0] // batch_size if protocol == "paper" else 1
+  computer = (jax.default_backend(), jax.devices()[0].device_kind, jax.__version__)
   keys = jax.random.split(key, draws)
   records = []
   for dtype in dtypes:
     for width in widths:
       sizes = (X.shape[1], *(width,) * depth, n_classes)
-      weights = sum(a * b for a, b in itertools.pairwise(sizes))
-      most = max(1, min(draws, _WEIGHTS_PER_CHUNK // weights))
-      # A divisor of draws where one is near: a remainder is a second vmapped body to compile.
-      divisor = max(c for c in range(1, most + 1) if draws % c == 0)
-      chunk = divisor if 2 * divisor > most else most
       with jax.enable_x64(True) if dtype == "float64" else _nothing():
-        differing = int(
-          _kernels.differing_draws(
-            keys, X, labels, sizes=sizes, dtype=jnp.dtype(dtype), batch_size=batch_size,
-            chunk=chunk,
+        first_layer, any_entry = jax.device_get(
+          _kernels.first_bifurcations(
+            keys, X, labels, sizes=sizes, dtype=jnp.dtype(dtype), protocol=protocol,
+            batch_size=batch_size, init=init, architecture=architecture, matmul=matmul,
+            chunk=_chunk(sizes, draws),
           )
         )  # fmt: skip
+      differing = int(np.sum(any_entry < batches))
+      differing_first = int(np.sum(first_layer < batches))
+      examined = int(np.sum(np.minimum(first_layer + 1, batches)))
+      per_batch = differing_first / examined
       records.append(
-        Bifurcation(dtype, width, depth, batch_size, draws, differing, differing / draws)
-      )
+        Bifurcation(
+          protocol, dtype, width, depth, architecture, init, matmul, batch_size, draws, batches,
+          differing, differing / draws, differing_first, differing_first / draws, examined,
+          per_batch, *wilson_interval(differing_first, examined), *computer,
+        )
+      )  # fmt: skip
       if progress is not None:
-        progress(f"bifurcation {dtype} width {width}")
+        progress(f"bifurcation {protocol} {matmul} {dtype} width {width}")
   return records
+
+
+def _chunk(sizes: tuple[int, ...], draws: int) -> int:
+  """Initializations per vmapped chunk: about ``_WEIGHTS_PER_CHUNK`` weights in memory."""
+  weights = sum(a * b for a, b in itertools.pairwise(sizes))
+  most = max(1, min(draws, _WEIGHTS_PER_CHUNK // weights))
+  # A divisor of draws where one is near: a remainder is a second vmapped body to compile.
+  divisor = max(c for c in range(1, most + 1) if draws % c == 0)
+  return divisor if 2 * divisor > most else most
 
 
 def training(
@@ -255,7 +317,11 @@ def relu0(
   draws: int = 100,
   widths: Sequence[int] = WIDTHS,
   depth: int = 3,
-  batch_size: int = 128,
+  protocols: Sequence[str] = PROTOCOLS,
+  batch_size: int | None = None,
+  init: str | None = None,
+  architecture: str | None = None,
+  matmul: Sequence[str] = ("float32", "tf32"),
   dtypes: Sequence[str] = DTYPES,
   seed: int = 0,
   steps: int = 1000,
@@ -264,14 +330,22 @@ def relu0(
   log_every: int = 50,
   progress: Callable[[str], None] | None = None,
 ) -> Report:
-  """The whole study on one data set: :func:`bifurcation`, then :func:`training`.
+  """The whole study on one data set: :func:`bifurcation` per protocol and matmul mode, then
+  :func:`training`.
 
   The data set is split by ``seed`` into 75 % training rows (the mini-batches of both parts) and
   25 % held out for the test accuracy; ``seed`` also gives the keys of the draws and of training.
+  The first ``matmul`` mode runs for every dtype; the others change float32 products only, so
+  they run for float32 alone (:func:`programs` counts what runs).
 
   Args:
     dataset: one of :data:`DATASETS`.
-    draws, widths, depth, batch_size, dtypes: as for :func:`bifurcation`.
+    draws, widths, depth, dtypes: as for :func:`bifurcation`.
+    protocols: names among :data:`PROTOCOLS`, each measured.
+    batch_size, init, architecture: as for :func:`bifurcation`, for every protocol; by default
+      each protocol's own. Training uses ``batch_size``, or 128, and :mod:`jacts.multilayer`'s
+      He-normal network.
+    matmul: modes among ``"float32"``, ``"tf32"`` and ``"default"``.
     seed: a non-negative integer.
     steps, learning_rate, log_every: as for :func:`training`.
     train_width: the hidden width of the training runs.
@@ -284,25 +358,63 @@ def relu0(
     >>> from jacts import study
     >>> report = study.relu0("moons", draws=4, widths=(8,), depth=2, batch_size=16,
     ...                      dtypes=("float64",), steps=100, train_width=8)
-    >>> sorted(report.to_dict()), report.bifurcation[0].share
-    (['bifurcation', 'dataset', 'seed', 'training', 'zeros'], 0.0)
+    >>> sorted(report.to_dict()), [(r.protocol, r.share) for r in report.bifurcation]
+    (['bifurcation', 'dataset', 'seed', 'training', 'zeros'], [('draw', 0.0), ('paper', 0.0)])
   """
   function = "jacts.study.relu0"
   if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
     raise ValueError(f"`{function}`: `seed` must be an integer >= 0; got {seed!r}.")
+  protocols, matmul = _names(function, "protocols", protocols), _names(function, "matmul", matmul)
+  for name in protocols:
+    check_choice(function, "protocols", name, PROTOCOLS)
+  for mode in matmul:
+    check_choice(function, "matmul", mode, _network.MATMUL)
+  dtypes = check_dtypes(function, dtypes)
   X, labels = load_dataset(dataset)
   X_train, labels_train, X_test, labels_test = _data.split(X, labels, seed)
   key_draws, key_training = jax.random.split(jax.random.key(seed))
-  bifurcations = bifurcation(
-    X_train, labels_train, key=key_draws, draws=draws, dtypes=dtypes, widths=widths,
-    depth=depth, batch_size=batch_size, progress=progress,
-  )  # fmt: skip
+  bifurcations = []
+  for name in protocols:
+    for i, mode in enumerate(matmul):
+      if not (mode_dtypes := _matmul_dtypes(i, dtypes)):
+        continue
+      bifurcations += bifurcation(
+        X_train, labels_train, key=key_draws, draws=draws, dtypes=mode_dtypes,
+        widths=widths, depth=depth, protocol=name, batch_size=batch_size, init=init,
+        architecture=architecture, matmul=mode, progress=progress,
+      )  # fmt: skip
   runs, zeros = training(
     X_train, labels_train, X_test, labels_test, key=key_training, dtypes=dtypes,
-    width=train_width, depth=depth, batch_size=batch_size, steps=steps,
-    learning_rate=learning_rate, log_every=log_every, progress=progress,
+    width=train_width, depth=depth, batch_size=batch_size or _DEFAULTS["draw"].batch_size,
+    steps=steps, learning_rate=learning_rate, log_every=log_every, progress=progress,
   )  # fmt: skip
   return Report(dataset, int(seed), bifurcations, zeros, runs)
+
+
+def programs(
+  protocols: Sequence[str], matmul: Sequence[str], dtypes: Sequence[str], widths: Sequence[int]
+) -> int:
+  """How many compiled programs :func:`relu0` runs (and calls ``progress`` after).
+
+  Example:
+    >>> programs(("draw", "paper"), ("float32", "tf32"), DTYPES, WIDTHS)  # (4 + 1) * 5 * 2 + 4
+    54
+  """
+  dtypes = tuple(dtypes)
+  configurations = sum(len(_matmul_dtypes(i, dtypes)) for i in range(len(matmul)))
+  return len(protocols) * configurations * len(widths) + len(dtypes)
+
+
+def _matmul_dtypes(i: int, dtypes: tuple[str, ...]) -> tuple[str, ...]:
+  """The dtypes the ``i``-th matmul mode runs for: every one for the first, float32 after it."""
+  return dtypes if i == 0 else tuple(d for d in dtypes if d == "float32")
+
+
+def _names(function: str, name: str, value: str | Sequence[str]) -> tuple[str, ...]:
+  names = (value,) if isinstance(value, str) else tuple(value)
+  if not names:
+    raise ValueError(f"`{function}`: `{name}` must name at least one; got {list(names)}.")
+  return names
 
 
 # One optimizer object per step size: the compiled training program is keyed on it (by identity),

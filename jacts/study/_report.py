@@ -3,17 +3,41 @@
 import json
 from typing import NamedTuple
 
+from jacts.study._statistics import per_epoch
+
 
 class Bifurcation(NamedTuple):
-  """One configuration of :func:`bifurcation`."""
+  """One configuration of :func:`bifurcation`: how many initializations' gradients differ
+  between ReLU'(0) = 0 and 1, and on which computer."""
 
+  protocol: str  # "draw": one random mini-batch per initialization; "paper": a pass, in order.
   dtype: str
   width: int
   depth: int
+  architecture: str  # "multilayer" or "paper" (no ReLU after the first linear layer).
+  init: str  # "he" or "torch".
+  matmul: str  # "float32", "tf32" or "default": how the matrix products were computed.
   batch_size: int
-  draws: int
-  differing: int  # Draws whose two gradients differ in at least one entry.
+  draws: int  # Initializations.
+  batches: int  # Mini-batches per initialization at most: 1 (draw) or the pass's (paper).
+  differing: int  # Initializations with a differing gradient entry, in any layer.
   share: float  # differing / draws.
+  differing_first_layer: int  # ... whose first-layer weight gradient differs (the paper's count).
+  share_first_layer: float  # differing_first_layer / draws.
+  batches_examined: int  # Summed over initializations, up to each first-layer difference.
+  per_batch: float  # differing_first_layer / batches_examined.
+  per_batch_low: float  # Its 95 % interval (Wilson's, on those counts).
+  per_batch_high: float
+  backend: str  # jax.default_backend().
+  device_kind: str  # jax.devices()[0].device_kind.
+  jax_version: str
+
+  def per_epoch(self, batches: int) -> tuple[float, float, float]:
+    """The share of initializations a pass of ``batches`` batches would make bifurcate (first
+    layer), with its interval, if each batch does independently with ``per_batch``."""
+    return tuple(  # type: ignore[return-value]
+      per_epoch(p, batches) for p in (self.per_batch, self.per_batch_low, self.per_batch_high)
+    )
 
 
 class Zeros(NamedTuple):

@@ -40,9 +40,20 @@ def test_float64_shows_no_bifurcation():
   X, labels = study.load_dataset("digits")
   assert X.shape == (1797, 64) and X.min() == 0.0 and X.max() == 1.0
   assert sorted(set(labels.tolist())) == list(range(10))
-  records = study.bifurcation(X, labels, key=jax.random.key(0), draws=16, dtypes=("float64",),
-                              widths=(32,), depth=2, batch_size=64)  # fmt: skip
-  assert records == [study.Bifurcation("float64", 32, 2, 64, 16, 0, 0.0)]
+  setups = {"draw": (1, "multilayer", "he"), "paper": (1797 // 64, "paper", "torch")}
+  for protocol, (batches, architecture, init) in setups.items():
+    [record] = study.bifurcation(
+      X, labels, key=jax.random.key(0), draws=16, widths=(32,), dtypes=("float64",), depth=2,
+      batch_size=64, protocol=protocol,
+    )  # fmt: skip
+    examined = 16 * batches  # No difference: every batch of every initialization was examined.
+    assert record._replace(per_batch_high=0.0) == study.Bifurcation(
+      protocol, "float64", 32, 2, architecture, init, "float32", 64, 16, batches, 0, 0.0, 0,
+      0.0, examined, 0.0, 0.0, 0.0, jax.default_backend(), jax.devices()[0].device_kind,
+      jax.__version__,
+    )  # fmt: skip
+    z = 1.959963984540054  # Wilson's upper bound at 0 of n is z^2 / (n + z^2).
+    assert record.per_batch_high == pytest.approx(z * z / (examined + z * z))
 
 
 @pytest.mark.parametrize("dtype", ["bfloat16", "float16", "float32"])
@@ -60,18 +71,27 @@ def test_command_prints_the_three_tables(command):
   assert code == 0
   for title in ("Bifurcation:", "Exact zeros:", "Training:"):
     assert title in out
-  assert re.search(r"^float64\s+8\s+2\s+16\s+4\s+0\s+0\.0 %$", out, re.MULTILINE)
+  assert "Draw protocol: one random mini-batch" in out and "Paper protocol: one pass" in out
+  # matmul, dtype, width, draws, batches, any, first layer: 150 training rows in 9 batches of 16.
+  assert re.search(r"^float32\s+float64\s+8\s+4\s+1\s+0\s+0\s+0\.0e\+00 ", out, re.MULTILINE)
+  assert re.search(r"^float32\s+float64\s+8\s+4\s+9\s+0\s+0\s+0\.0e\+00 ", out, re.MULTILINE)
 
 
 def test_the_json_holds_every_measurement(command):
   _, _, folder = command
   data = json.loads((folder / "out.json").read_text())
   assert set(data) == {"dataset", "seed", "bifurcation", "zeros", "training"}
-  assert [(r["dtype"], r["width"]) for r in data["bifurcation"]] == [("float64", 8)]
+  assert [(r["protocol"], r["dtype"], r["width"]) for r in data["bifurcation"]] == [
+    ("draw", "float64", 8),
+    ("paper", "float64", 8),
+  ]  # tf32 changes float32 products only: float64 runs once, in the first matmul mode.
   for r in data["bifurcation"]:
-    assert set(r) == {"dtype", "width", "depth", "batch_size", "draws", "differing", "share"}
-    assert (r["depth"], r["batch_size"], r["draws"]) == (2, 16, 4)
-    assert 0 <= r["differing"] <= r["draws"] and r["share"] == r["differing"] / r["draws"]
+    assert set(r) == set(study.Bifurcation._fields)
+    assert (r["depth"], r["batch_size"], r["draws"], r["matmul"]) == (2, 16, 4, "float32")
+    assert (r["backend"], r["jax_version"]) == (jax.default_backend(), jax.__version__)
+    assert 0 <= r["differing_first_layer"] <= r["differing"] <= r["draws"]
+    assert r["share"] == r["differing"] / r["draws"]
+    assert r["per_batch"] == r["differing_first_layer"] / r["batches_examined"]
   assert {(z["dtype"], z["derivative_at_zero"]) for z in data["zeros"]} == {
     ("float64", c) for c in study.CONVENTIONS
   }
