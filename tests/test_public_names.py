@@ -39,7 +39,8 @@ PUBLIC_NAMES = {
   ),
   "jacts.study": (
     "Bifurcation", "CONVENTIONS", "DATASETS", "DTYPES", "PROTOCOLS", "Report", "Training",
-    "Zeros", "bifurcation", "figure", "load_dataset", "programs", "relu0", "table", "training",
+    "Zeros", "bifurcation", "default_matmul", "figure", "load_dataset", "programs", "relu0",
+    "table", "training",
   ),
   "jacts.datasets": (
     "blobs", "gaussian_quantiles", "noisy_circles", "noisy_moons", "planar_flower",

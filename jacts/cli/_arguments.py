@@ -55,6 +55,8 @@ def hidden_activation(text: str) -> str:
 STUDY_DTYPES = ("bfloat16", "float16", "float32", "float64")
 STUDY_PROTOCOLS = ("draw", "paper")
 STUDY_MATMUL = ("float32", "tf32", "default")
+STUDY_INITS = ("he", "torch")
+STUDY_ARCHITECTURES = ("multilayer", "paper")
 
 
 def comma_list(convert, expected: str, accept):

@@ -4,7 +4,9 @@ import time
 
 from jacts.cli._arguments import (
   FIG,
+  STUDY_ARCHITECTURES,
   STUDY_DTYPES,
+  STUDY_INITS,
   STUDY_MATMUL,
   Parser,
   UserError,
@@ -62,23 +64,21 @@ def add_study_command(commands, caching, datasets, run) -> None:
   )
   relu0.add_argument(
     "--init",
-    choices=("he", "torch"),
+    choices=STUDY_INITS,
     help="he: N(0, 2/fan_in), zero biases; torch: nn.Linear's U(+-1/sqrt(fan_in)) "
     "(default: he draw, torch paper)",
   )
   relu0.add_argument(
     "--architecture",
-    choices=("multilayer", "paper"),
+    choices=STUDY_ARCHITECTURES,
     help="multilayer: ReLU after every hidden layer; paper: none after the first "
     "(default: multilayer draw, paper paper)",
   )
   relu0.add_argument(
     "--matmul",
     type=matmul,
-    default=("float32", "tf32"),
     help=f"matrix products, comma-separated among {','.join(STUDY_MATMUL)}: exact, TensorFloat-32 "
-    "inputs (emulated), the backend's default; after the first, float32 only (default "
-    "float32,tf32)",
+    "inputs (emulated), the backend's own default (default float32,tf32, and default on a GPU)",
   )
   relu0.add_argument(
     "--dtypes",
@@ -122,11 +122,12 @@ def run_relu0(args, progress, datasets) -> int:
       ) from None
   from jacts import study
 
-  programs = study.programs(args.protocol, args.matmul, args.dtypes, args.widths)
+  modes = args.matmul or study.default_matmul()
+  programs = study.programs(args.protocol, modes, args.dtypes, args.widths)
   print(
     f"ReLU'(0) on {args.dataset}: {args.draws} initializations per configuration, protocols "
     f"{','.join(args.protocol)}, depth {args.depth}, widths {','.join(map(str, args.widths))}, "
-    f"{','.join(args.dtypes)}, matmul {','.join(args.matmul)}; training {args.steps} SGD "
+    f"{','.join(args.dtypes)}, matmul {','.join(modes)}; training {args.steps} SGD "
     f"steps at width {args.train_width}"
   )
   start = time.perf_counter()
@@ -134,7 +135,7 @@ def run_relu0(args, progress, datasets) -> int:
     report = study.relu0(
       args.dataset, draws=args.draws, widths=args.widths, depth=args.depth,
       protocols=args.protocol, batch_size=args.batch_size, init=args.init,
-      architecture=args.architecture, matmul=args.matmul, dtypes=args.dtypes, seed=args.seed,
+      architecture=args.architecture, matmul=modes, dtypes=args.dtypes, seed=args.seed,
       steps=args.steps, learning_rate=args.lr, train_width=args.train_width,
       progress=lambda description: bar.update(1),
     )  # fmt: skip

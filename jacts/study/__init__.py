@@ -33,6 +33,7 @@ from jacts.study._measurements import CONVENTIONS as CONVENTIONS
 from jacts.study._measurements import PROTOCOLS as PROTOCOLS
 from jacts.study._measurements import WIDTHS as WIDTHS
 from jacts.study._measurements import bifurcation as bifurcation
+from jacts.study._measurements import default_matmul as default_matmul
 from jacts.study._measurements import load_dataset as load_dataset
 from jacts.study._measurements import programs as programs
 from jacts.study._measurements import relu0 as relu0
@@ -52,6 +53,7 @@ __all__ = (
   "Training",
   "Zeros",
   "bifurcation",
+  "default_matmul",
   "figure",
   "load_dataset",
   "programs",

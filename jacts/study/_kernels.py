@@ -16,7 +16,8 @@ from jacts.study import _network
 
 
 def _differ(a: jax.Array, b: jax.Array) -> jax.Array:
-  """Whether any entry differs bit for bit (NaN against NaN does not count as a difference)."""
+  """Whether any entry differs as a number in the dtype (``!=``: +0 equals -0, and NaN against
+  NaN does not count as a difference)."""
   return jnp.any((a != b) & ~(jnp.isnan(a) & jnp.isnan(b)))
 
 
@@ -54,54 +55,70 @@ def first_bifurcations(
   n_y, relus = sizes[-1], _network.activated(architecture, len(sizes) - 2)
   if protocol == "paper":
     count = X.shape[0] // batch_size
-    whole = count * batch_size
-    epoch_X = X[:whole].reshape(count, batch_size, X.shape[1])
-    epoch_labels = labels[:whole].reshape(count, batch_size)
-    batches = lambda i, keys: jax.vmap(  # noqa: E731 (the same batch for every key)
-      lambda _: layers.data(epoch_X[i], epoch_labels[i], n_y)
-    )(keys)
+    rows = count * batch_size
+    epoch = layers.data(X[:rows], labels[:rows], n_y)
+    epoch_X = epoch.X.reshape(X.shape[1], count, batch_size).transpose(1, 0, 2)
+    epoch_Y = epoch.Y.reshape(n_y, count, batch_size).transpose(1, 0, 2)
+    batch_axis = None  # Every initialization sees the same batch.
+
+    def batch(i, keys):
+      return layers.Data(epoch_X[i], epoch_Y[i])
   else:
-    count = 1
-    batches = lambda i, keys: jax.vmap(  # noqa: E731
-      lambda key: layers.minibatch(key, X, labels, batch_size, n_y)
-    )(keys)
+    count, batch_axis = 1, 0
+
+    def batch(i, keys):
+      return jax.vmap(lambda key: layers.minibatch(key, X, labels, batch_size, n_y))(keys)
+
+  def forward(params, X):
+    return _network.forward(params, X, architecture, matmul)
 
   def differences(params, passed, Y):
     Z, A, output = passed
-    g0, g1 = (_network.backward(params, Z, A, output, Y, relus, matmul, d) for d in (0.0, 1.0))
+    g0, g1 = (
+      _network.backward(params, Z, A, output, Y, architecture, matmul, d) for d in (0.0, 1.0)
+    )
     pairs = zip(jax.tree.leaves(g0), jax.tree.leaves(g1), strict=True)
     any_entry = functools.reduce(jnp.logical_or, [_differ(a, b) for a, b in pairs])
     return _differ(g0[0].W, g1[0].W), any_entry
 
+  def ties(passed):
+    """Whether a ReLU's pre-activation is exactly 0 (or NaN), where the conventions may differ."""
+    at_relus = [
+      jnp.any((z == 0) | jnp.isnan(z)) for z, r in zip(passed[0], relus, strict=True) if r
+    ]
+    return functools.reduce(jnp.logical_or, at_relus, jnp.bool_(False))
+
   def first_differences(keys):
+    n = keys.shape[0]  # A raw uint32 key array has a trailing axis of 2.
     k_init, k_batch = jnp.moveaxis(jax.vmap(jax.random.split)(keys), 1, 0)
     params = jax.vmap(lambda k: _network.init(k, sizes, dtype, init))(k_init)
-    none = jnp.full(keys.shape, count, jnp.int32)
+    none = jnp.full((n,), count, jnp.int32)
 
     def examine(state):
       i, first_layer, any_entry = state
-      batch = batches(i, k_batch)
-      passed = jax.vmap(lambda p, X: _network.forward(p, X, relus, matmul))(params, batch.X)
-      Z = passed[0]
-      ties = [jnp.any((z == 0) | jnp.isnan(z)) for z, r in zip(Z, relus, strict=True) if r]
+      data = batch(i, k_batch)
+      passed = jax.vmap(forward, in_axes=(0, batch_axis))(params, data.X)
+      undecided = jax.vmap(ties)(passed) & (first_layer == count)
       layer, entry = jax.lax.cond(
-        functools.reduce(jnp.logical_or, ties, jnp.bool_(False)),
-        lambda: jax.vmap(differences)(params, passed, batch.Y),
-        lambda: (jnp.zeros(keys.shape, bool), jnp.zeros(keys.shape, bool)),
+        jnp.any(undecided),
+        lambda: jax.vmap(differences, in_axes=(0, 0, batch_axis))(params, passed, data.Y),
+        lambda: (jnp.zeros((n,), bool), jnp.zeros((n,), bool)),
       )
       first_layer = jnp.where(layer & (first_layer == count), i, first_layer)
       any_entry = jnp.where(entry & (any_entry == count), i, any_entry)
       return i + 1, first_layer, any_entry
 
-    not_yet = lambda state: (state[0] < count) & jnp.any(state[1] == count)  # noqa: E731
+    def not_yet(state):
+      return (state[0] < count) & jnp.any(state[1] == count)
+
     _, first_layer, any_entry = jax.lax.while_loop(not_yet, examine, (jnp.int32(0), none, none))
     return first_layer, any_entry
 
-  whole = keys.shape[0] // chunk * chunk
-  firsts = jax.lax.map(first_differences, keys[:whole].reshape(-1, chunk, *keys.shape[1:]))
-  firsts = tuple(f.reshape(-1) for f in firsts)
-  if whole < keys.shape[0]:  # A second body, compiled for the remainder.
-    rest = first_differences(keys[whole:])
+  whole_chunks = keys.shape[0] // chunk * chunk
+  chunks = keys[:whole_chunks].reshape(-1, chunk, *keys.shape[1:])
+  firsts = tuple(f.reshape(-1) for f in jax.lax.map(first_differences, chunks))
+  if whole_chunks < keys.shape[0]:  # A second body, compiled for the remainder.
+    rest = first_differences(keys[whole_chunks:])
     firsts = tuple(jnp.concatenate(pair) for pair in zip(firsts, rest, strict=True))
   return firsts
 

@@ -321,7 +321,7 @@ def relu0(
   batch_size: int | None = None,
   init: str | None = None,
   architecture: str | None = None,
-  matmul: Sequence[str] = ("float32", "tf32"),
+  matmul: Sequence[str] | None = None,
   dtypes: Sequence[str] = DTYPES,
   seed: int = 0,
   steps: int = 1000,
@@ -335,8 +335,9 @@ def relu0(
 
   The data set is split by ``seed`` into 75 % training rows (the mini-batches of both parts) and
   25 % held out for the test accuracy; ``seed`` also gives the keys of the draws and of training.
-  The first ``matmul`` mode runs for every dtype; the others change float32 products only, so
-  they run for float32 alone (:func:`programs` counts what runs).
+  Every ``matmul`` mode runs for every dtype, except that ``"float32"`` and ``"tf32"`` compute
+  the same products for every dtype but float32: when both are asked for, the second runs for
+  float32 alone (:func:`programs` counts what runs).
 
   Args:
     dataset: one of :data:`DATASETS`.
@@ -345,7 +346,8 @@ def relu0(
     batch_size, init, architecture: as for :func:`bifurcation`, for every protocol; by default
       each protocol's own. Training uses ``batch_size``, or 128, and :mod:`jacts.multilayer`'s
       He-normal network.
-    matmul: modes among ``"float32"``, ``"tf32"`` and ``"default"``.
+    matmul: modes among ``"float32"``, ``"tf32"`` and ``"default"``; by default float32 and
+      tf32, and default too on a GPU.
     seed: a non-negative integer.
     steps, learning_rate, log_every: as for :func:`training`.
     train_width: the hidden width of the training runs.
@@ -364,7 +366,8 @@ def relu0(
   function = "jacts.study.relu0"
   if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
     raise ValueError(f"`{function}`: `seed` must be an integer >= 0; got {seed!r}.")
-  protocols, matmul = _names(function, "protocols", protocols), _names(function, "matmul", matmul)
+  protocols = _names(function, "protocols", protocols)
+  matmul = _names(function, "matmul", default_matmul() if matmul is None else matmul)
   for name in protocols:
     check_choice(function, "protocols", name, PROTOCOLS)
   for mode in matmul:
@@ -376,7 +379,7 @@ def relu0(
   bifurcations = []
   for name in protocols:
     for i, mode in enumerate(matmul):
-      if not (mode_dtypes := _matmul_dtypes(i, dtypes)):
+      if not (mode_dtypes := _matmul_dtypes(matmul[:i], mode, dtypes)):
         continue
       bifurcations += bifurcation(
         X_train, labels_train, key=key_draws, draws=draws, dtypes=mode_dtypes,
@@ -392,7 +395,10 @@ def relu0(
 
 
 def programs(
-  protocols: Sequence[str], matmul: Sequence[str], dtypes: Sequence[str], widths: Sequence[int]
+  protocols: Sequence[str],
+  matmul: Sequence[str] | None,
+  dtypes: Sequence[str],
+  widths: Sequence[int],
 ) -> int:
   """How many compiled programs :func:`relu0` runs (and calls ``progress`` after).
 
@@ -400,14 +406,24 @@ def programs(
     >>> programs(("draw", "paper"), ("float32", "tf32"), DTYPES, WIDTHS)  # (4 + 1) * 5 * 2 + 4
     54
   """
-  dtypes = tuple(dtypes)
-  configurations = sum(len(_matmul_dtypes(i, dtypes)) for i in range(len(matmul)))
+  dtypes, modes = tuple(dtypes), tuple(default_matmul() if matmul is None else matmul)
+  configurations = sum(len(_matmul_dtypes(modes[:i], m, dtypes)) for i, m in enumerate(modes))
   return len(protocols) * configurations * len(widths) + len(dtypes)
 
 
-def _matmul_dtypes(i: int, dtypes: tuple[str, ...]) -> tuple[str, ...]:
-  """The dtypes the ``i``-th matmul mode runs for: every one for the first, float32 after it."""
-  return dtypes if i == 0 else tuple(d for d in dtypes if d == "float32")
+def default_matmul() -> tuple[str, ...]:
+  """The matmul modes :func:`relu0` runs by default: float32 and tf32, and on a GPU also the
+  backend's default precision, which may differ from both."""
+  return ("float32", "tf32") + (("default",) if jax.default_backend() == "gpu" else ())
+
+
+def _matmul_dtypes(before: tuple[str, ...], mode: str, dtypes: tuple[str, ...]) -> tuple[str, ...]:
+  """The dtypes ``mode`` runs for after the modes ``before``: float32 alone where its twin
+  (float32 or tf32, the same products outside float32) already ran, else every one."""
+  twins = {"float32", "tf32"}
+  if mode in twins and twins & set(before):
+    return tuple(d for d in dtypes if d == "float32")
+  return dtypes
 
 
 def _names(function: str, name: str, value: str | Sequence[str]) -> tuple[str, ...]:
