@@ -43,8 +43,8 @@ def first_bifurcations(
   X in order, one pass (``"paper"``), stopping at the first batch whose first-layer weight
   gradient differs. ``chunk`` initializations at a time under vmap, all on the same batch
   index. A batch where no ReLU's pre-activation is exactly 0 (nor NaN) in any initialization
-  of the chunk cannot differ (the conventions' g' are then equal entry for entry), so its two
-  backward passes are skipped.
+  of the chunk still undecided cannot change a count (the conventions' g' are then equal entry
+  for entry), so its two backward passes are skipped.
 
   Returns:
     ``(first_layer, any_entry)``, int32 (keys,) each: the index of the first batch whose
