@@ -1,6 +1,6 @@
 """Pictures of the lecture: activation curves and decision boundaries (needs matplotlib).
 
-matplotlib is an optional extra (``pip install "jacts[examples]"``); it is imported only when a
+matplotlib is an optional extra (``pip install "jacts[cli]"``); it is imported only when a
 function here is called, with the non-interactive Agg backend so that nothing needs a screen.
 """
 
@@ -24,7 +24,7 @@ def pyplot() -> ModuleType:
     import matplotlib
   except ImportError as error:
     raise ImportError(
-      'jacts.plotting needs matplotlib: pip install "jacts[examples]" (or matplotlib).'
+      'jacts.plotting needs matplotlib: pip install "jacts[cli]" (or matplotlib).'
     ) from error
   matplotlib.use("Agg")
   import matplotlib.pyplot as plt

@@ -1,4 +1,4 @@
-"""The ``jacts`` command: train, check, plot and predict.
+"""The ``jacts`` command: train, check, plot, predict and study.
 
   jacts train    train the lecture's network (defaults: its planar run), with a progress bar
   jacts check    compare every activation's custom VJP with naive autodiff and finite differences
@@ -111,19 +111,43 @@ def _build_parser() -> argparse.ArgumentParser:
   )
   add_command = functools.partial(commands.add_parser, parents=[caching])
 
-  train = add_command("train", help="train the lecture's shallow network")
-  train.add_argument("--dataset", choices=list(DATASETS), default="flower")
+  train = add_command(
+    "train",
+    help="train the lecture's shallow network",
+    epilog="example: jacts train --activation relu --plot boundary.png",
+  )
+  train.add_argument(
+    "--dataset",
+    choices=list(DATASETS),
+    default="flower",
+    help="a planar data set of jacts.datasets (default flower, the lecture's)",
+  )
   train.add_argument("--hidden", type=positive_int, default=4, help="hidden units (default 4)")
-  train.add_argument("--activation", type=hidden_activation, choices=ELEMENTWISE, default="tanh")
-  train.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd")
-  train.add_argument("--lr", type=positive_float, default=1.2, help="learning rate (1.2)")
-  train.add_argument("--steps", type=positive_int, default=10_000)
-  train.add_argument("--log-every", type=positive_int, default=1000)
+  train.add_argument(
+    "--activation",
+    type=hidden_activation,
+    choices=ELEMENTWISE,
+    default="tanh",
+    help="the hidden layer's, with its default arguments (default tanh)",
+  )
+  train.add_argument(
+    "--optimizer", choices=("sgd", "adam"), default="sgd", help="the optax optimizer (default sgd)"
+  )
+  train.add_argument("--lr", type=positive_float, default=1.2, help="learning rate (default 1.2)")
+  train.add_argument(
+    "--steps", type=positive_int, default=10_000, help="optimizer steps (default 10000)"
+  )
+  train.add_argument(
+    "--log-every",
+    type=positive_int,
+    default=1000,
+    help="print the cost every this many steps, the lecture's log (default 1000)",
+  )
   train.add_argument(
     "--init",
     choices=("lecture", "random"),
     default="lecture",
-    help="lecture: the course's RandomState draws; random: jax.random",
+    help="lecture: the course's RandomState draws; random: jax.random (default lecture)",
   )
   train.add_argument(
     "--seed",
@@ -131,23 +155,44 @@ def _build_parser() -> argparse.ArgumentParser:
     help="initialization seed, an integer in [0, 2**32 - 1] as NumPy's RandomState takes "
     "(lecture: default 2; random: jax.random.key, default 0)",
   )
-  train.add_argument("--dtype", choices=("float64", "float32"), default="float64")
+  train.add_argument(
+    "--dtype",
+    choices=("float64", "float32"),
+    default="float64",
+    help="the parameters' and data's dtype (default float64, the lecture's NumPy precision)",
+  )
   train.add_argument("--save", metavar="MODEL.npz", help="save the trained model")
   train.add_argument("--plot", metavar="BOUNDARY.png", help="save the decision boundary" + FIG)
   train.add_argument("--plot-costs", metavar="COSTS.png", help="save the cost curve" + FIG)
   train.add_argument("--no-progress", action="store_true", help="no progress bar (none on a pipe)")
   train.set_defaults(run=_train)
 
-  check = add_command("check", help="verify every activation's derivative, live")
+  check = add_command(
+    "check",
+    help="verify every activation's derivative, live",
+    epilog="example: jacts check  (exit status 0 if every row holds)",
+  )
   check.set_defaults(run=_check)
 
-  plot = add_command("plot", help="draw g(z) and g'(z) of every activation")
+  plot = add_command(
+    "plot",
+    help="draw g(z) and g'(z) of every activation",
+    epilog="example: jacts plot activations.png",
+  )
   plot.add_argument("out", metavar="OUT.png", help="the figure" + FIG)
   plot.set_defaults(run=_plot)
 
-  predict = add_command("predict", help="predict labels with a saved model")
-  predict.add_argument("--model", required=True, metavar="MODEL.npz")
-  predict.add_argument("--input", required=True, metavar="POINTS.csv", help="one point per row")
+  predict = add_command(
+    "predict",
+    help="predict labels with a saved model",
+    epilog="example: jacts predict --model model.npz --input points.csv",
+  )
+  predict.add_argument(
+    "--model", required=True, metavar="MODEL.npz", help="a model saved by jacts train --save"
+  )
+  predict.add_argument(
+    "--input", required=True, metavar="POINTS.csv", help="one point per row, comma-separated"
+  )
   predict.set_defaults(run=_predict)
 
   # The study's run reads _progress at call time, so that tests may replace it.

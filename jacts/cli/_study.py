@@ -24,12 +24,17 @@ from jacts.cli._arguments import (
 
 def add_study_command(commands, caching, datasets, run) -> None:
   """Adds ``study relu0`` to the parser's ``commands``; ``run(args)`` carries it out."""
-  study = commands.add_parser("study", help="measure when a convention of jacts matters")
+  study = commands.add_parser(
+    "study",
+    help="measure when a convention of jacts matters",
+    epilog="example: jacts study relu0 --json relu0.json --plot relu0.png",
+  )
   studies = study.add_subparsers(dest="study", required=True, parser_class=Parser)
   relu0 = studies.add_parser(
     "relu0",
     parents=[caching],
     help="when ReLU'(0) = 0 or 1 changes backprop and training, per precision",
+    epilog="example: jacts study relu0 --protocol paper --widths 64,256 --dtypes float16,float32",
   )
   relu0.add_argument(
     "--dataset",
@@ -84,16 +89,20 @@ def add_study_command(commands, caching, datasets, run) -> None:
     "--dtypes",
     type=dtypes,
     default=STUDY_DTYPES,
-    help=f"comma-separated among {','.join(STUDY_DTYPES)} (all)",
+    help=f"comma-separated among {','.join(STUDY_DTYPES)} (default all)",
   )
-  relu0.add_argument("--seed", type=seed, default=0, help="data split, draws and batches (0)")
+  relu0.add_argument(
+    "--seed", type=seed, default=0, help="data split, draws and batches (default 0)"
+  )
   relu0.add_argument(
     "--steps",
     type=positive_int,
     default=1000,
     help="SGD steps of the training runs (default 1000)",
   )
-  relu0.add_argument("--lr", type=positive_float, default=0.1, help="SGD step size (0.1)")
+  relu0.add_argument(
+    "--lr", type=positive_float, default=0.1, help="SGD step size of training (default 0.1)"
+  )
   relu0.add_argument(
     "--train-width",
     type=positive_int,

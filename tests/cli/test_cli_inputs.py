@@ -222,5 +222,5 @@ def test_help_and_version_are_plain_text(capsys):
   with pytest.raises(SystemExit):
     cli.main(["--help"])
   shown = capsys.readouterr().out
-  assert "The jacts command: train, check, plot and predict." in shown
+  assert "The jacts command: train, check, plot, predict and study." in shown
   assert "``" not in shown
