@@ -87,7 +87,8 @@ def forward(params, X: jax.Array, architecture: str, matmul: str):
   examples), and the softmax output; the hidden layers use ReLU'(0) = 0's ReLU, whose values
   are every convention's."""
   times, relus = product(matmul), activated(architecture, len(params) - 1)
-  # nn.Linear's single rounding: half precision is exact in float32, so the product is exact.
+  # nn.Linear's single rounding: half-precision values widen exactly to float32, where the
+  # products accumulate and the bias is added, as addmm does; then one rounding to the dtype.
   wide = jnp.float32 if architecture == "paper" and X.dtype.itemsize == 2 else X.dtype
 
   def linear(layer, A):
