@@ -43,7 +43,7 @@ def main() -> None:
   plt = pyplot()
   fig, axes = plt.subplots(2, 4, figsize=(18, 9), layout="constrained")
   for ax, n_h, params, acc in zip(axes.flat, sizes, trained, accuracies, strict=False):
-    title = f"{n_h} hidden units: {acc:.2f} %"
+    title = f"{n_h} hidden unit{'s' if n_h > 1 else ''}: {acc:.2f} %"
     decision_boundary(ax, lambda points, p=params: shallow.predict(p, points), X, Y, title=title)
   axes.flat[-1].axis("off")
   fig.savefig(args.out, dpi=90)

@@ -114,7 +114,7 @@ def _relative_gap(custom: "jax.Array", reference: "jax.Array") -> float:
 def _row(
   name: str, autodiff: str, fd: str, nan_range: str, finite: str, at_kinks: str, ok: str
 ) -> str:
-  return f"{name:<14} {autodiff:>18} {fd:>12}  {nan_range:<36} {finite:>12} {at_kinks:>16}  {ok}"
+  return f"{name:<14} {autodiff:>18} {fd:>12}  {nan_range:<36} {finite:>12} {at_kinks:>18}  {ok}"
 
 
 def _nan_range(broken: np.ndarray) -> str:

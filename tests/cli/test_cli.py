@@ -58,6 +58,11 @@ def test_check_holds_for_every_activation():
     assert f"\n{name} " in result.stdout
   assert "z <= -88.7" in result.stdout
   assert "All rows hold." in result.stdout
+  lines = result.stdout.splitlines()
+  start = next(i for i, line in enumerate(lines) if line.startswith("activation"))
+  header, table = lines[start], lines[start + 2 : lines.index("", start)]
+  assert len(table) >= 20 and all(line.endswith("  yes") for line in table)
+  assert {len(line) for line in table} == {len(header) + 1}, "a column overflows"  # ok -> yes
 
 
 def test_console_script_is_installed():
