@@ -33,11 +33,11 @@ from jacts.study._measurements import CONVENTIONS as CONVENTIONS
 from jacts.study._measurements import PROTOCOLS as PROTOCOLS
 from jacts.study._measurements import WIDTHS as WIDTHS
 from jacts.study._measurements import bifurcation as bifurcation
-from jacts.study._measurements import default_matmul as default_matmul
 from jacts.study._measurements import load_dataset as load_dataset
-from jacts.study._measurements import programs as programs
-from jacts.study._measurements import relu0 as relu0
 from jacts.study._measurements import training as training
+from jacts.study._relu0 import default_matmul as default_matmul
+from jacts.study._relu0 import programs as programs
+from jacts.study._relu0 import relu0 as relu0
 from jacts.study._report import Bifurcation as Bifurcation
 from jacts.study._report import Report as Report
 from jacts.study._report import Training as Training
