@@ -30,6 +30,7 @@ extensions = [
   "sphinx.ext.viewcode",
   "myst_parser",
   "jacts_docs",
+  "jacts_links",
 ]
 
 root_doc = "index"

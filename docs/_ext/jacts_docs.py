@@ -106,6 +106,7 @@ def write_api_pages(app) -> None:
           continue
         if id(obj) in home:
           aliases.append((member, home[id(obj)], obj))
+          _RE_EXPORTS.add((f"jacts.{name}", member))
         else:
           home[id(obj)] = f"jacts.{name}.{member}"
     data = "".join(
@@ -129,6 +130,19 @@ def write_api_pages(app) -> None:
   for stale in API.glob("*.rst"):  # A module that was removed or renamed.
     if stale.stem != "index" and stale.stem not in modules:
       stale.unlink()
+
+
+_RE_EXPORTS: set[tuple[str, str]] = set()
+"""(module, name) of each "Also exported here" entry, filled in by write_api_pages."""
+
+
+def source_of_re_export(app, modname, fullname):
+  """viewcode's 'Documentation' link back from an object's source goes to its one documented
+  entry: viewcode keeps one page per object, and one module prefix for every object of a source
+  module, so a second entry (a re-export) would join the prefix of one page to the other's page.
+  Returning the re-exporting module, whose source does not define the object, gives it no link."""
+  del app
+  return modname if (modname, fullname) in _RE_EXPORTS else None
 
 
 def _undocumented_data(module) -> list[tuple[str, bool]]:
@@ -320,5 +334,6 @@ def setup(app):
   app.connect("autodoc-process-signature", shorten_aliases)
   app.connect("autodoc-process-docstring", escape_bars)
   app.connect("autodoc-skip-member", skip_field_aliases)
+  app.connect("viewcode-follow-imported", source_of_re_export)
   app.add_directive("jacts-help", JactsHelp)
   return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
