@@ -16,6 +16,8 @@ startup.py (startup).
 import argparse
 import json
 import pathlib
+import time
+from datetime import date
 
 from activations import activations, hessian_vector_products
 from harness import Report, machine
@@ -49,13 +51,18 @@ def main() -> None:
   parser.add_argument("--only", nargs="*", choices=list(SECTIONS), help="run these sections")
   args = parser.parse_args()
 
+  started = time.perf_counter()
   report = Report()
   for name, section in SECTIONS.items():
     if not args.only or name in args.only:
       section(report, args.quick)
   out = pathlib.Path(args.out)
   out.mkdir(parents=True, exist_ok=True)
-  header = f"Measured on {machine()}{' (--quick)' if args.quick else ''}. Ratios: other / jacts."
+  minutes = (time.perf_counter() - started) / 60
+  header = (
+    f"Measured on {machine()}{' (--quick)' if args.quick else ''}, {date.today()}, in "
+    f"{minutes:.0f} minutes. Ratios: other / jacts."
+  )
   (out / "latest.md").write_text(report.markdown(header))
   if any(row["section"].startswith("Activations") for row in report.rows):
     (out / "activations.md").write_text(report.activation_table(header))

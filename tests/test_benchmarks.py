@@ -2,6 +2,7 @@
 
 import json
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -18,6 +19,7 @@ def test_quick_benchmark_writes_markdown_and_json(tmp_path):
   )
   assert result.returncode == 0, result.stderr
   table = (tmp_path / "latest.md").read_text()
+  assert re.match(r"Measured on .+, \d{4}-\d\d-\d\d, in \d+ minutes\. ", table), table[:200]
   for section in ("Planar flower", "Many networks", "Large network", "Activations", "Memory"):
     assert section in table
   # The other sections, so that every module of benchmarks/ is run: one per family.
