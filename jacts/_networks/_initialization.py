@@ -86,12 +86,20 @@ def _checked_scale(function: str, scale: Any, dtype: np.dtype) -> float:
 
 
 def lecture_params(
-  n_x: int, n_h: int, n_y: int, *, seed: int = 2, dtype: DTypeLike | None = None
+  n_x: int,
+  n_h: int,
+  n_y: int,
+  *,
+  seed: int = 2,
+  scale: float = 0.01,
+  dtype: DTypeLike | None = None,
 ) -> Params:
   """The course's initialization, draw for draw.
 
   A legacy ``np.random.RandomState(seed)``: ``W1 = randn(n_h, n_x) * 0.01`` then
   ``W2 = randn(n_y, n_h) * 0.01``, biases zero, as the course's ``initialize_parameters``.
+  ``scale`` replaces the 0.01: activations that are linear near 0 (ReLU, hard-tanh) leave a
+  network of 0.01-weights a linear model for a long time, and train better from larger ones.
 
   Example:
     >>> import jacts.shallow as shallow
@@ -102,9 +110,10 @@ def lecture_params(
   _checks.check_layer_sizes(function, n_x, n_h, n_y)
   _checks.check_seed(function, seed)
   dtype = _validation.floating_dtype(function, "dtype", dtype)
+  scale = _checked_scale(function, scale, dtype)
   rng = np.random.RandomState(seed)
-  W1 = rng.randn(n_h, n_x) * 0.01
-  W2 = rng.randn(n_y, n_h) * 0.01
+  W1 = rng.randn(n_h, n_x) * scale
+  W2 = rng.randn(n_y, n_h) * scale
   return Params(
     W1=jnp.asarray(W1, dtype),
     b1=jnp.zeros((n_h,), dtype),

@@ -278,6 +278,11 @@ def test_init_params_refuses_a_scale_that_is_no_positive_finite_number(scale, er
     "`jacts.shallow.init_params`: `scale` must be a finite real number > 0"
   )
   assert "; got " in str(caught.value)
+  with pytest.raises(error) as caught:
+    shallow.lecture_params(2, 4, 1, scale=scale, dtype=jnp.float32)
+  assert str(caught.value).startswith(
+    "`jacts.shallow.lecture_params`: `scale` must be a finite real number > 0"
+  )
 
 
 @pytest.mark.parametrize(

@@ -147,6 +147,22 @@ def test_lecture_params_are_the_courses_draws():
   assert params.b1.shape == (4,) and params.b2.shape == (1,)
 
 
+def test_lecture_params_scale_multiplies_the_same_draws():
+  rng = np.random.RandomState(2)
+  W1, W2 = rng.randn(4, 2) * 0.5, rng.randn(1, 4) * 0.5
+  with jax.enable_x64(True):
+    params = shallow.lecture_params(2, 4, 1, scale=0.5)
+    explicit, implicit = (
+      shallow.lecture_params(2, 4, 1, scale=0.01),
+      shallow.lecture_params(2, 4, 1),
+    )
+  np.testing.assert_array_equal(params.W1, W1)
+  np.testing.assert_array_equal(params.W2, W2)
+  for a, b in zip(explicit, implicit, strict=True):
+    assert a.dtype == b.dtype == jnp.float64
+    np.testing.assert_array_equal(a, b)
+
+
 def test_predict_thresholds_the_probability_at_one_half():
   params = random_params(scale=1.0)
   A2, _ = shallow.forward(params, X)
