@@ -108,6 +108,9 @@ def figure(report: Report) -> "Figure":
       label=f"{dtype}, {protocol}, {matmul}",
     )
   axes[0].set_xscale("log", base=2)
+  # A share is in [0, 100]: an axis of its own, not matplotlib's margins around all-zero data.
+  highest = max((100 * r.share_first_layer for r in report.bifurcation), default=0.0)
+  axes[0].set_ylim(0.0, min(105.0, max(highest, 1.0) * 1.05))
   axes[0].set_xlabel("hidden width")
   axes[0].set_ylabel("initializations with differing gradients (%)")
   if report.bifurcation:

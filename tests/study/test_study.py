@@ -114,6 +114,16 @@ def test_the_figure_is_written(command):
   assert f"Figure saved to {folder / 'out.png'}" in out
 
 
+def test_the_figures_share_axis_starts_at_zero_when_no_initialization_bifurcates():
+  X, labels = study.load_dataset("moons")
+  records = study.bifurcation(X, labels, key=jax.random.key(0), dtypes=("float64",), widths=(8,),
+                              draws=2, depth=2, batch_size=16)  # fmt: skip
+  assert all(r.share_first_layer == 0.0 for r in records)
+  report = study.Report(dataset="moons", seed=0, bifurcation=records, zeros=[], training=[])
+  axis = study.figure(report).axes[0]
+  assert axis.get_ylim() == (0.0, 1.05)
+
+
 def test_training_starts_every_convention_from_the_same_network():
   X, labels = study.load_dataset("moons")
   options = {"dtypes": ("float64",), "width": 8, "depth": 2, "batch_size": 16, "steps": 100}
