@@ -40,13 +40,24 @@ positive_float = argument(float, "a positive number", lambda v: v > 0 and math.i
 seed = argument(int, "an integer in [0, 2**32 - 1]", lambda v: v in RANDOMSTATE_SEEDS)
 
 
+TRAINABLE = tuple(name for name in ELEMENTWISE if name != "log1mexp")
+"""``jacts train --activation``'s choices: log1mexp(z) = log(1 - e^-z) is NaN for every z < 0,
+where half of the hidden layer's inputs fall, so training it fails at its first step."""
+
+
 def hidden_activation(text: str) -> str:
   """``train --activation``'s type: refuses, saying why, an activation that is not elementwise
-  (the choices then refuse a name no rule has)."""
+  or not real for z < 0 (the choices then refuse a name no rule has)."""
   if text in NOT_ELEMENTWISE:
     raise argparse.ArgumentTypeError(
       f"{text} is not elementwise (each of its outputs depends on other entries along its "
-      f"axis), so it cannot be a hidden activation; choose from {', '.join(ELEMENTWISE)}"
+      f"axis), so it cannot be a hidden activation; choose from {', '.join(TRAINABLE)}"
+    )
+  if text == "log1mexp":
+    raise argparse.ArgumentTypeError(
+      "log1mexp(z) = log(1 - e^-z) is NaN for z < 0, where half of the hidden layer's inputs "
+      f"fall, so it cannot be the hidden activation of jacts train; choose from "
+      f"{', '.join(TRAINABLE)}"
     )
   return text
 

@@ -24,10 +24,10 @@ import warnings
 
 # Only what the parser needs is imported here: JAX, NumPy and the commands' modules load when a
 # command runs, so that --version and every --help answer at once.
-from jacts._catalogue import ELEMENTWISE
 from jacts.cli import _study
 from jacts.cli._arguments import (
   FIG,
+  TRAINABLE,
   Parser,
   UserError,
   figure,
@@ -38,6 +38,7 @@ from jacts.cli._arguments import (
   seed,
   writable,
 )
+from jacts.cli._defaults import OPTIMIZER_LEARNING_RATES, cost_falls, training_settings
 
 DATASETS = {
   "flower": "planar_flower",
@@ -126,14 +127,22 @@ def _build_parser() -> argparse.ArgumentParser:
   train.add_argument(
     "--activation",
     type=hidden_activation,
-    choices=ELEMENTWISE,
+    choices=TRAINABLE,
     default="tanh",
-    help="the hidden layer's, with its default arguments (default tanh)",
+    help="the hidden layer's, with its default arguments (default tanh); each has its own "
+    "default --optimizer, --lr and --init-scale, measured to train it well (docs/cli.md)",
   )
   train.add_argument(
-    "--optimizer", choices=("sgd", "adam"), default="sgd", help="the optax optimizer (default sgd)"
+    "--optimizer",
+    choices=tuple(OPTIMIZER_LEARNING_RATES),
+    help="the optax optimizer (default: the activation's; sgd for tanh, the lecture's)",
   )
-  train.add_argument("--lr", type=positive_float, default=1.2, help="learning rate (default 1.2)")
+  train.add_argument(
+    "--lr",
+    type=positive_float,
+    help="learning rate (default: the activation's with its optimizer, else 1.2 for sgd and "
+    "0.01 for adam; 1.2 for tanh, the lecture's)",
+  )
   train.add_argument(
     "--steps", type=positive_int, default=10_000, help="optimizer steps (default 10000)"
   )
@@ -148,6 +157,12 @@ def _build_parser() -> argparse.ArgumentParser:
     choices=("lecture", "random"),
     default="lecture",
     help="lecture: the course's RandomState draws; random: jax.random (default lecture)",
+  )
+  train.add_argument(
+    "--init-scale",
+    type=positive_float,
+    help="the initial weights' standard deviation (default: the activation's; 0.01 for tanh, "
+    "the lecture's)",
   )
   train.add_argument(
     "--seed",
@@ -226,23 +241,35 @@ def _train(args) -> int:
   dtype = jnp.dtype(args.dtype)
   X, Y = (jnp.asarray(a, dtype) for a in getattr(datasets, DATASETS[args.dataset])())  # Once.
   n_x = X.shape[1]
+  settings = training_settings(args.activation, args.optimizer, args.lr, args.init_scale)
   if args.init == "lecture":
     seed = 2 if args.seed is None else args.seed
-    params = shallow.lecture_params(n_x, args.hidden, 1, seed=seed, dtype=dtype)
+    params = shallow.lecture_params(
+      n_x, args.hidden, 1, seed=seed, scale=settings.init_scale, dtype=dtype
+    )
   else:
     key = jax.random.key(0 if args.seed is None else args.seed)
-    params = shallow.init_params(key, n_x, args.hidden, 1, dtype=dtype)
+    params = shallow.init_params(key, n_x, args.hidden, 1, scale=settings.init_scale, dtype=dtype)
   model = models.Model(params, args.activation)
-  optimizer = {"sgd": optax.sgd, "adam": optax.adam}[args.optimizer](args.lr)
+  optimizer = getattr(optax, settings.optimizer)(settings.lr)
 
   print(
     f"Training {args.hidden} {args.activation} units on {args.dataset} ({X.shape[0]} points): "
-    f"{args.optimizer}, learning rate {args.lr}, {args.steps} steps, {args.dtype}"
+    f"{settings.optimizer}, learning rate {settings.lr}, initial weights' scale "
+    f"{settings.init_scale}, {args.steps} steps, {args.dtype}"
   )
+  if settings.chosen:
+    print(settings.chosen)
+  if args.activation == "identity":
+    print("Note: with identity as its hidden activation the network is a linear model, whose "
+          "boundary is a line (logistic regression: 47 % on flower)")  # fmt: skip
   params, costs = _fit(args, model, optimizer, X, Y, written=any(outputs))
   activation = model.activation_function()
   accuracy = 100 * float(shallow.accuracy(params, X, Y, activation=activation))
   print(f"Training accuracy: {accuracy:.2f} %")
+  final = float(shallow.cost(params, X, Y, activation=activation))
+  if costs and not cost_falls([*costs, final]):  # No cost is logged when steps < log_every.
+    print(_unsteady(costs, final, args.log_every))
   _write(args, outputs, model._replace(params=params), costs, accuracy, X, Y)
   return 0
 
@@ -276,6 +303,22 @@ def _fit(args, model, optimizer, X, Y, *, written: bool):
       done += steps
       bar.update(steps)
   return params, costs
+
+
+def _unsteady(costs: list[float], final: float, log_every: int) -> str:
+  """The one line on a cost that ended above where it started, or that rose on the way."""
+  if final >= costs[0]:
+    return (
+      f"Note: the cost ended at {final:.6f}, above where it started ({costs[0]:.6f}): "
+      "training did not converge; try a smaller --lr or another --optimizer"
+    )
+  logged = [*costs, final]
+  k = next(k for k in range(len(costs)) if logged[k + 1] > 1.01 * logged[k])
+  end = "the end" if k + 1 == len(costs) else f"iteration {(k + 1) * log_every}"
+  return (
+    f"Note: the cost rose from {logged[k]:.6f} at iteration {k * log_every} to "
+    f"{logged[k + 1]:.6f} at {end}: the learning rate may be too large (--lr)"
+  )
 
 
 def _diverged(iteration, done: int, steps: int, lr: float, written: bool) -> str:

@@ -23,7 +23,8 @@ import jacts.shallow as shallow
 from jacts import cli, models
 from jacts.cli._main import _progress
 
-DIVERGING = ("train", "--activation", "relu", "--lr", "1e6", "--steps", "200", "--log-every", "100")
+DIVERGING = ("train", "--activation", "relu", "--optimizer", "sgd", "--lr", "1e6", "--steps", "200",
+             "--log-every", "100")  # fmt: skip
 
 
 # 1. Diverging training.

@@ -44,11 +44,12 @@ def test_version_and_every_help_import_neither_jax_nor_numpy(arguments):
   assert printed[0].startswith("jacts 0." if arguments == ["--version"] else "usage: jacts")
 
 
-def test_train_help_offers_every_elementwise_activation_of_the_table():
+def test_train_help_offers_every_elementwise_activation_of_the_table_but_log1mexp():
   from jacts._rules import ELEMENTWISE
 
   printed = "".join(_run(_MAIN, "train", "--help")).replace(" ", "")
-  assert "{" + ",".join(ELEMENTWISE) + "}" in printed
+  trainable = [name for name in ELEMENTWISE if name != "log1mexp"]  # NaN for every z < 0.
+  assert "{" + ",".join(trainable) + "}" in printed
 
 
 def test_import_jacts_imports_jax_when_a_name_is_first_used():
