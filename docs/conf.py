@@ -28,13 +28,13 @@ extensions = [
   "sphinx.ext.napoleon",
   "sphinx.ext.mathjax",
   "sphinx.ext.viewcode",
-  "myst_parser",
+  "myst_nb",  # MyST Markdown, and the notebooks among the pages, executed at every build
   "jacts_docs",
   "jacts_links",
 ]
 
 root_doc = "index"
-source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
+source_suffix = {".md": "myst-nb", ".rst": "restructuredtext"}
 exclude_patterns = ["_build", "_generated"]
 
 # Strict builds (-W -n) fail on any warning and any unresolved cross-reference. References into
@@ -62,6 +62,11 @@ add_module_names = False
 # Markdown pages.
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
 myst_heading_anchors = 3
+# A notebook page (getting-started.md) runs at every build; an error in a cell fails the build.
+nb_execution_mode = "force"
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_execution_timeout = 600
 
 html_theme = "furo"
 html_title = f"jacts {release}"

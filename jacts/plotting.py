@@ -1,9 +1,11 @@
 """Pictures of the lecture: activation curves and decision boundaries (needs matplotlib).
 
 matplotlib is an optional extra (``pip install "jacts[cli]"``); it is imported only when a
-function here is called, with the non-interactive Agg backend so that nothing needs a screen.
+function here is called, on the backend $MPLBACKEND names (a Jupyter kernel names its inline
+one), else on the non-interactive Agg, so that nothing needs a screen.
 """
 
+import os
 from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -19,14 +21,19 @@ if TYPE_CHECKING:
 
 
 def pyplot() -> ModuleType:
-  """Returns matplotlib.pyplot on the Agg backend, or raises an ImportError saying how to get it."""
+  """Returns matplotlib.pyplot, or raises an ImportError saying how to get it.
+
+  On the backend ``$MPLBACKEND`` names, as a Jupyter kernel sets it (figures then show in the
+  notebook), else on Agg, which writes files and opens no window, with or without a display.
+  """
   try:
     import matplotlib
   except ImportError as error:
     raise ImportError(
       'jacts.plotting needs matplotlib: pip install "jacts[cli]" (or matplotlib).'
     ) from error
-  matplotlib.use("Agg")
+  if not os.environ.get("MPLBACKEND"):
+    matplotlib.use("Agg")
   import matplotlib.pyplot as plt
 
   return plt

@@ -5,9 +5,9 @@
   the command line), so a new public function or module appears without editing the docs.
   Activations (the names in ``jacts.naive.__all__``, one per rule of the table) are listed first,
   in the table's order.
-* ``docs/_generated/``: the figures, the planar run's log and ``jacts check``'s output, made by
-  ``jacts_figures.py`` with jacts' own code (:mod:`jacts.plotting`, the command line); remade only
-  when the package's sources or ``jacts_figures.py`` change.
+* ``docs/_generated/``: ``jacts check``'s output, made by ``jacts_figures.py`` with the command
+  line; remade only when the package's sources or ``jacts_figures.py`` change. (The
+  getting-started page is a notebook that myst-nb executes at every build.)
 * ``{jacts-help}``: a directive that shows what ``jacts --help`` and ``jacts <command> --help``
   print for every command (run in this process: the help is the command line's own).
 
