@@ -14,10 +14,6 @@ import pathlib
 import posixpath
 import urllib.parse
 
-from sphinx.util import logging
-
-logger = logging.getLogger(__name__)
-
 
 class _Page(html.parser.HTMLParser):
   """A page's ids (and old-style ``<a name>``s) and the hrefs of its links."""
@@ -53,13 +49,14 @@ def broken_links(outdir: pathlib.Path) -> tuple[list[str], dict[str, set[str]]]:
         if url.scheme in ("http", "https"):
           external[href].add(name)
         continue
-      target = name if not url.path else posixpath.normpath(
-        posixpath.join(posixpath.dirname(name), urllib.parse.unquote(url.path))
-      )  # fmt: skip
-      if target.endswith("/"):
-        target += "index.html"
-      if target not in pages:
-        if not target.endswith(".html") and (outdir / target).exists():
+      path = urllib.parse.unquote(url.path)
+      if path.endswith("/"):
+        path += "index.html"
+      target = posixpath.normpath(posixpath.join(posixpath.dirname(name), path)) if path else name
+      if target.startswith("../"):
+        broken.append(f"{name}: link to {href}: outside the site")
+      elif target not in pages:
+        if not target.endswith(".html") and (outdir / target).is_file():
           continue  # A downloadable file, an image, a stylesheet.
         broken.append(f"{name}: link to {href}: no page {target}")
       elif url.fragment and urllib.parse.unquote(url.fragment) not in pages[target].anchors:
@@ -68,6 +65,10 @@ def broken_links(outdir: pathlib.Path) -> tuple[list[str], dict[str, set[str]]]:
 
 
 def check_links(app, exception) -> None:
+  """After an HTML build: a warning per broken internal link, and external-links.txt."""
+  from sphinx.util import logging  # Here, so that the tests read broken_links without Sphinx.
+
+  logger = logging.getLogger(__name__)
   if exception is not None or app.builder.format != "html":
     return
   outdir = pathlib.Path(app.outdir)
