@@ -3,7 +3,6 @@
 Imports nothing heavy: the parser reads it, and --help answers without JAX.
 """
 
-import itertools
 from typing import NamedTuple
 
 LECTURE = ("sgd", 1.2, 0.01)
@@ -33,7 +32,12 @@ TRAINING_DEFAULTS: dict[str, tuple[str, float, float]] = {
 """(optimizer, learning rate, initial weights' scale) of each activation whose default is not
 the lecture's: the sweep's choice, the table of docs/cli.md."""
 
-OPTIMIZER_LEARNING_RATES = {"sgd": 1.2, "adam": 0.01}
+GOAL = 0.75
+"""The training accuracy on flower that every activation but identity reaches with its defaults
+(logistic regression's is 0.47): the sweep chooses among the settings that reach it, and
+tests/cli/test_cli_training_defaults.py checks it through the command."""
+
+OPTIMIZER_LEARNING_RATES = {"sgd": LECTURE[1], "adam": 0.01}
 """The learning rate of an optimizer chosen by --optimizer that is not the activation's own."""
 
 
@@ -50,25 +54,21 @@ def training_settings(
 ) -> Settings:
   """What ``jacts train`` runs: each setting given, else ``activation``'s default."""
   default_optimizer, default_lr, default_scale = TRAINING_DEFAULTS.get(activation, LECTURE)
-  chosen = []
+  chosen, fallback = [], ""
   if optimizer is None:
     optimizer = default_optimizer
     chosen.append(f"optimizer {optimizer}")
-  if lr is None:
-    same = optimizer == default_optimizer
-    lr = default_lr if same else OPTIMIZER_LEARNING_RATES[optimizer]
-    chosen.append(f"learning rate {lr}" + ("" if same else f" ({optimizer}'s)"))
+  if lr is None and optimizer == default_optimizer:
+    lr = default_lr
+    chosen.append(f"learning rate {lr}")
+  elif lr is None:
+    lr = OPTIMIZER_LEARNING_RATES[optimizer]
+    fallback = f"learning rate {lr}, {optimizer}'s own ({activation}'s is for {default_optimizer})"
   if init_scale is None:
     init_scale = default_scale
     chosen.append(f"initial weights' scale {init_scale}")
-  source = "the lecture's" if (activation not in TRAINING_DEFAULTS) else "measured, docs/cli.md"
+  source = "measured, docs/cli.md" if activation in TRAINING_DEFAULTS else "the lecture's"
   line = f"Defaults for {activation} ({source}): {', '.join(chosen)}" if chosen else ""
+  if fallback:
+    line = f"{line}; {fallback}" if line else f"Default: {fallback}"
   return Settings(optimizer, lr, init_scale, line)
-
-
-def cost_falls(costs: list[float]) -> bool:
-  """The cost (as logged, then the final one) ends below where it started and never rises by
-  more than 1 % from one log to the next: what a run that trains well shows."""
-  finite = all(c == c and abs(c) != float("inf") for c in costs)
-  steady = all(b <= 1.01 * a for a, b in itertools.pairwise(costs))
-  return finite and costs[-1] < costs[0] and steady

@@ -38,7 +38,8 @@ from jacts.cli._arguments import (
   seed,
   writable,
 )
-from jacts.cli._defaults import OPTIMIZER_LEARNING_RATES, cost_falls, training_settings
+from jacts.cli._defaults import OPTIMIZER_LEARNING_RATES, training_settings
+from jacts.cli._trend import trend_note
 
 DATASETS = {
   "flower": "planar_flower",
@@ -263,18 +264,28 @@ def _train(args) -> int:
   if args.activation == "identity":
     print("Note: with identity as its hidden activation the network is a linear model, whose "
           "boundary is a line (logistic regression: 47 % on flower)")  # fmt: skip
-  params, costs = _fit(args, model, optimizer, X, Y, written=any(outputs))
   activation = model.activation_function()
+  # No cost is logged when --steps < --log-every: the trend then runs from the initial cost.
+  initial = (
+    []
+    if args.steps >= args.log_every
+    else [float(shallow.cost(params, X, Y, activation=activation))]
+  )
+  params, costs = _fit(args, model, optimizer, X, Y, settings.lr, written=any(outputs))
   accuracy = 100 * float(shallow.accuracy(params, X, Y, activation=activation))
   print(f"Training accuracy: {accuracy:.2f} %")
   final = float(shallow.cost(params, X, Y, activation=activation))
-  if costs and not cost_falls([*costs, final]):  # No cost is logged when steps < log_every.
-    print(_unsteady(costs, final, args.log_every))
+  logged = initial or costs
+  note = trend_note(
+    [*logged, final], [i * args.log_every for i in range(len(logged))] + [args.steps]
+  )
+  if note:
+    print(note)
   _write(args, outputs, model._replace(params=params), costs, accuracy, X, Y)
   return 0
 
 
-def _fit(args, model, optimizer, X, Y, *, written: bool):
+def _fit(args, model, optimizer, X, Y, lr: float, *, written: bool):
   """Trains in chunks of --log-every steps, printing each cost; raises UserError on divergence."""
   import numpy as np
 
@@ -296,29 +307,13 @@ def _fit(args, model, optimizer, X, Y, *, written: bool):
               log_every=args.log_every,
           )  # fmt: skip
       except shallow.TrainingDivergedWarning as diverged:
-        raise UserError(_diverged(diverged.iteration, done, steps, args.lr, written)) from None
+        raise UserError(_diverged(diverged.iteration, done, steps, lr, written)) from None
       for k, cost in enumerate(np.asarray(logged).tolist()):
         costs.append(cost)
         bar.write(f"Cost after iteration {done + k * args.log_every}: {cost:.6f}")
       done += steps
       bar.update(steps)
   return params, costs
-
-
-def _unsteady(costs: list[float], final: float, log_every: int) -> str:
-  """The one line on a cost that ended above where it started, or that rose on the way."""
-  if final >= costs[0]:
-    return (
-      f"Note: the cost ended at {final:.6f}, above where it started ({costs[0]:.6f}): "
-      "training did not converge; try a smaller --lr or another --optimizer"
-    )
-  logged = [*costs, final]
-  k = next(k for k in range(len(costs)) if logged[k + 1] > 1.01 * logged[k])
-  end = "the end" if k + 1 == len(costs) else f"iteration {(k + 1) * log_every}"
-  return (
-    f"Note: the cost rose from {logged[k]:.6f} at iteration {k * log_every} to "
-    f"{logged[k + 1]:.6f} at {end}: the learning rate may be too large (--lr)"
-  )
 
 
 def _diverged(iteration, done: int, steps: int, lr: float, written: bool) -> str:
