@@ -106,6 +106,7 @@ def figure(report: Report) -> "Figure":
       linestyle="-" if protocol == "paper" else "--",
       marker="o" if matmul == "float32" else "s",
       label=f"{dtype}, {protocol}, {matmul}",
+      clip_on=False,  # The axis starts at 0: whole markers there.
     )
   axes[0].set_xscale("log", base=2)
   # A share is in [0, 100]: an axis of its own, not matplotlib's margins around all-zero data.
