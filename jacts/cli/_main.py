@@ -20,11 +20,10 @@ import functools
 import os
 import pathlib
 import sys
-import warnings
 
 # Only what the parser needs is imported here: JAX, NumPy and the commands' modules load when a
 # command runs, so that --version and every --help answer at once.
-from jacts.cli import _study
+from jacts.cli import _study, _train
 from jacts.cli._arguments import (
   FIG,
   TRAINABLE,
@@ -36,10 +35,8 @@ from jacts.cli._arguments import (
   positive_int,
   pyplot_or_error,
   seed,
-  writable,
 )
-from jacts.cli._defaults import OPTIMIZER_LEARNING_RATES, training_settings
-from jacts.cli._trend import trend_note
+from jacts.cli._defaults import OPTIMIZER_LEARNING_RATES
 
 DATASETS = {
   "flower": "planar_flower",
@@ -181,7 +178,7 @@ def _build_parser() -> argparse.ArgumentParser:
   train.add_argument("--plot", metavar="BOUNDARY.png", help="save the decision boundary" + FIG)
   train.add_argument("--plot-costs", metavar="COSTS.png", help="save the cost curve" + FIG)
   train.add_argument("--no-progress", action="store_true", help="no progress bar (none on a pipe)")
-  train.set_defaults(run=_train)
+  train.set_defaults(run=lambda args: _train.run(args, _progress, DATASETS))
 
   check = add_command(
     "check",
@@ -216,144 +213,6 @@ def _build_parser() -> argparse.ArgumentParser:
   _study.add_study_command(commands, caching, DATASETS, run_relu0)
 
   return parser
-
-
-def _outputs(args) -> tuple:
-  """Train's (--save, --plot, --plot-costs) targets, each checked before training, or None."""
-  save = writable(args.save) if args.save else None
-  plot, costs = (figure(text) if text else None for text in (args.plot, args.plot_costs))
-  paths = [path.resolve() for path in (save, plot, costs) if path]
-  if len(set(paths)) < len(paths):  # The second write would replace the first.
-    raise UserError("--save, --plot and --plot-costs must name different files")
-  return save, plot, costs
-
-
-def _train(args) -> int:
-  """Trains, prints the costs and accuracy, then writes what was asked for (not if it diverged)."""
-  outputs = _outputs(args)  # Before training, so that a typo does not waste the run.
-  import jax
-
-  jax.config.update("jax_enable_x64", args.dtype == "float64")
-  import jax.numpy as jnp
-  import optax
-
-  from jacts import datasets, models, shallow
-
-  dtype = jnp.dtype(args.dtype)
-  X, Y = (jnp.asarray(a, dtype) for a in getattr(datasets, DATASETS[args.dataset])())  # Once.
-  n_x = X.shape[1]
-  settings = training_settings(args.activation, args.optimizer, args.lr, args.init_scale)
-  if args.init == "lecture":
-    seed = 2 if args.seed is None else args.seed
-    params = shallow.lecture_params(
-      n_x, args.hidden, 1, seed=seed, scale=settings.init_scale, dtype=dtype
-    )
-  else:
-    key = jax.random.key(0 if args.seed is None else args.seed)
-    params = shallow.init_params(key, n_x, args.hidden, 1, scale=settings.init_scale, dtype=dtype)
-  model = models.Model(params, args.activation)
-  optimizer = getattr(optax, settings.optimizer)(settings.lr)
-
-  print(
-    f"Training {args.hidden} {args.activation} units on {args.dataset} ({X.shape[0]} points): "
-    f"{settings.optimizer}, learning rate {settings.lr}, initial weights' scale "
-    f"{settings.init_scale}, {args.steps} steps, {args.dtype}"
-  )
-  if settings.chosen:
-    print(settings.chosen)
-  if args.activation == "identity":
-    print("Note: with identity as its hidden activation the network is a linear model, whose "
-          "boundary is a line (logistic regression: 47 % on flower)")  # fmt: skip
-  activation = model.activation_function()
-  # No cost is logged when --steps < --log-every: the trend then runs from the initial cost.
-  initial = (
-    []
-    if args.steps >= args.log_every
-    else [float(shallow.cost(params, X, Y, activation=activation))]
-  )
-  params, costs = _fit(args, model, optimizer, X, Y, settings.lr, written=any(outputs))
-  accuracy = 100 * float(shallow.accuracy(params, X, Y, activation=activation))
-  print(f"Training accuracy: {accuracy:.2f} %")
-  final = float(shallow.cost(params, X, Y, activation=activation))
-  logged = initial or costs
-  note = trend_note(
-    [*logged, final], [i * args.log_every for i in range(len(logged))] + [args.steps]
-  )
-  if note:
-    print(note)
-  _write(args, outputs, model._replace(params=params), costs, accuracy, X, Y)
-  return 0
-
-
-def _fit(args, model, optimizer, X, Y, lr: float, *, written: bool):
-  """Trains in chunks of --log-every steps, printing each cost; raises UserError on divergence."""
-  import numpy as np
-
-  from jacts import shallow
-
-  params, activation = model.params, model.activation_function()
-  opt_state = optimizer.init(params)
-  costs = []
-  chunk = min(args.log_every, args.steps)
-  with _progress(args.steps, disable=args.no_progress) as bar:
-    done = 0
-    while done < args.steps:
-      steps = min(chunk, args.steps - done)
-      try:
-        with warnings.catch_warnings():
-          warnings.simplefilter("error", shallow.TrainingDivergedWarning)
-          params, opt_state, logged = shallow.train_steps(
-              params, opt_state, X, Y, optimizer=optimizer, steps=steps, activation=activation,
-              log_every=args.log_every,
-          )  # fmt: skip
-      except shallow.TrainingDivergedWarning as diverged:
-        raise UserError(_diverged(diverged.iteration, done, steps, lr, written)) from None
-      for k, cost in enumerate(np.asarray(logged).tolist()):
-        costs.append(cost)
-        bar.write(f"Cost after iteration {done + k * args.log_every}: {cost:.6f}")
-      done += steps
-      bar.update(steps)
-  return params, costs
-
-
-def _diverged(iteration, done: int, steps: int, lr: float, written: bool) -> str:
-  """The report on a chunk of ``steps`` from ``done`` whose warning gave ``iteration``."""
-  if iteration is None:
-    what = f"the weights became NaN or infinite between iterations {done} and {done + steps}"
-  else:
-    what = f"the cost is NaN or infinite from iteration {done + iteration} on"
-  outcome = "nothing was saved" if written else "try a smaller learning rate"
-  return f"training diverged: {what} (learning rate {lr}); {outcome}"
-
-
-def _write(args, outputs, model, costs, accuracy, X, Y) -> None:
-  """Saves the model and draws the figures asked for, reporting each file written."""
-  import numpy as np
-
-  from jacts import models, shallow
-
-  save, plot, plot_costs = outputs
-  if save:
-    models.save(save, model)
-    print(f"Model saved to {save}")
-  if plot:
-    from jacts.plotting import decision_boundary
-
-    fig, ax = pyplot_or_error().subplots(figsize=(6, 5), layout="constrained")
-    title = f"{args.hidden} {args.activation} units on {args.dataset}: {accuracy:.2f} %"
-    activation = model.activation_function()
-    predict = lambda points: shallow.predict(model.params, points, activation=activation)  # noqa: E731
-    decision_boundary(ax, predict, X, Y, title=title)
-    fig.savefig(plot, dpi=110)
-    print(f"Decision boundary saved to {plot}")
-  if plot_costs:
-    fig, ax = pyplot_or_error().subplots(figsize=(6, 4), layout="constrained")
-    ax.plot(np.arange(len(costs)) * args.log_every, costs, marker="o")
-    ax.set_xlabel("iteration")
-    ax.set_ylabel("cost J")
-    ax.set_title("Cost during training")
-    fig.savefig(plot_costs, dpi=110)
-    print(f"Cost curve saved to {plot_costs}")
 
 
 def _progress(total: int, *, disable: bool):
