@@ -51,19 +51,13 @@ STEPS, LOG_EVERY, HIDDEN, SEED = 10_000, 1000, 4, 2
 GOOD = 0.85  # The flower accuracy at which an activation keeps the lecture's settings.
 
 
-def course_draws(n_x: int) -> tuple[np.ndarray, np.ndarray]:
-  """The course's standard-normal draws for W1 and W2, which lecture_params scales."""
-  rng = np.random.RandomState(SEED)
-  return rng.randn(HIDDEN, n_x), rng.randn(1, HIDDEN)
-
-
 def sweep(name: str, optimizer: str, X: jax.Array, Y: jax.Array):
   """(cost logs, final costs, accuracies), each indexed [learning rate, scale]."""
   activation = getattr(jacts, name)
-  W1, W2 = course_draws(X.shape[1])
+  draws = shallow.lecture_params(X.shape[1], HIDDEN, 1, seed=SEED, scale=1.0)  # Unscaled.
 
   def run(lr, scale):
-    params = shallow.Params(W1 * scale, jnp.zeros(HIDDEN), W2 * scale, jnp.zeros(1))
+    params = draws._replace(W1=draws.W1 * scale, W2=draws.W2 * scale)  # lecture_params(scale=)
     transform = getattr(optax, optimizer)(lr)
     cost = lambda p: shallow.cost(p, X, Y, activation=activation)  # noqa: E731
     value_and_grad = jax.value_and_grad(cost)
