@@ -18,7 +18,7 @@ from jax.typing import ArrayLike
 
 from jacts import _validation
 from jacts._activations._packed import packed, unpacked
-from jacts._rules import RULES, Kept, Rule
+from jacts._rules import RULES, Kept, Rule, place
 
 
 class Prepared(NamedTuple):
@@ -39,17 +39,18 @@ class Prepared(NamedTuple):
     return self.rule.uses_output(self.numbers, self.conventions)
 
   def derivative(self) -> jax.Array:
-    """g'(z) exactly as the custom VJP computes it: from what the backward pass keeps (a, a and
-    z >= 0, or z; z where a parameter is given as an array, whose gradient needs z)."""
+    """g'(z) exactly as the custom VJP computes it: from what the backward pass keeps (a, z's
+    place against the kink, or z; z where a parameter is given as an array, whose gradient needs
+    z)."""
     rule, z = self.rule, self.z
     kept = rule.kept(self.numbers, self.conventions) if None not in self.numbers else Kept.INPUT
     if kept is Kept.INPUT:
       return rule.slope(z, False, self.params, self.options, self.conventions)
+    if kept is Kept.PLACE:
+      places = place(z, rule.kinks[0].at)
+      return rule.slope_from_place(places, z, self.params, self.options, self.conventions)
     a = rule.value(z, *self.params, *self.options)
-    if kept is Kept.OUTPUT:
-      return rule.slope(a, True, self.params, self.options, self.conventions)
-    at_or_above = z >= rule.kinks[0].at
-    return rule.slope_with_side(a, at_or_above, self.params, self.options, self.conventions)
+    return rule.slope(a, True, self.params, self.options, self.conventions)
 
 
 def prepare(
@@ -212,7 +213,7 @@ def custom_vjp_from_rule(rule: Rule) -> Callable:
     a = pinned(a) if rule.pin_output else a
     if keeps is Kept.OUTPUT:
       return a, (a, traced, arrays)
-    return a, ((a, packed(z >= rule.kinks[0].at)), traced, arrays)
+    return a, (packed(place(z, rule.kinks[0].at)), traced, arrays)
 
   def _bwd(static, residuals, g):
     residual, traced, arrays = residuals
@@ -221,11 +222,10 @@ def custom_vjp_from_rule(rule: Rule) -> Callable:
       vector_jacobian = cast(Callable[..., jax.Array], rule.vector_jacobian)  # Not elementwise.
       return vector_jacobian(residual, g, *options), (), None
     keeps = kept(static, traced)
-    if keeps is Kept.OUTPUT_AND_SIDE:
-      a, bits = residual
-      params, options = merge(rule, static, a, traced, arrays)
-      at_or_above = unpacked(bits, a.shape)
-      return g * rule.slope_with_side(a, at_or_above, params, options, static.conventions), (), None
+    if keeps is Kept.PLACE:
+      params, options = merge(rule, static, g, traced, arrays)
+      places = unpacked(residual, g.shape)
+      return g * rule.slope_from_place(places, g, params, options, static.conventions), (), None
     params, options = merge(rule, static, residual, traced, arrays)
     dz = g * rule.slope(residual, keeps is Kept.OUTPUT, params, options, static.conventions)
     dtraced = tuple(

@@ -1,8 +1,14 @@
-"""Boolean arrays packed 8 entries to a byte, for a backward pass that keeps one bit per entry.
+"""Codes of 2 bits packed 4 to a byte, for a backward pass that keeps 2 bits per entry.
 
-A boolean array costs a byte per entry. Worse, XLA's CPU fusion copies a cheap comparison such as
+A uint8 array costs a byte per entry. Worse, XLA's CPU fusion copies a cheap comparison such as
 ``z >= 0`` into the backward pass that reads it, which then keeps z itself. Packing is a
 reduction, which the fusion does not copy: the compiled step keeps the packed bytes alone.
+
+The entries are packed plane by plane: the flat array, padded to a multiple of 4, is cut into 4
+planes, and byte k holds entry k of each plane (plane j in bits 2j and 2j + 1). The reduction then
+runs over the major axis, which XLA's CPU compiler vectorizes across bytes: packing 2^24 entries
+takes 3.6 to 3.9 ms on this project's CPU, about a read of them (3.2 ms); packing neighbouring
+entries into a byte took 6.1 ms.
 """
 
 import math
@@ -10,21 +16,24 @@ import math
 import jax
 import jax.numpy as jnp
 
-
-def _bit() -> jax.Array:
-  return jnp.arange(8, dtype=jnp.uint8)[None, :]
-
-
-def packed(mask: jax.Array) -> jax.Array:
-  """``mask``'s entries in row-major order, 8 to a uint8 (bit i of byte k is entry 8k + i), the
-  last byte padded with False."""
-  flat = mask.reshape(-1)
-  flat = jnp.pad(flat, (0, -flat.size % 8))
-  weights = jnp.left_shift(jnp.uint8(1), _bit())
-  return jnp.sum(flat.reshape(-1, 8).astype(jnp.uint8) * weights, axis=1, dtype=jnp.uint8)
+BITS = 2
+PER_BYTE = 8 // BITS
 
 
-def unpacked(bits: jax.Array, shape: tuple[int, ...]) -> jax.Array:
-  """The boolean array of ``shape`` that :func:`packed` made ``bits`` of."""
-  flat = jnp.right_shift(bits[:, None], _bit()) & jnp.uint8(1)
-  return flat.reshape(-1)[: math.prod(shape)].reshape(shape).astype(bool)
+def _shifts() -> jax.Array:
+  return (BITS * jnp.arange(PER_BYTE, dtype=jnp.uint8))[:, None]
+
+
+def packed(codes: jax.Array) -> jax.Array:
+  """``codes`` (uint8 below 4), 4 to a byte: entry k of plane j of the flat, padded array (entry
+  j * size/4 + k) in bits 2j and 2j + 1 of byte k."""
+  flat = codes.reshape(-1)
+  flat = jnp.pad(flat, (0, -flat.size % PER_BYTE))
+  planes = flat.reshape(PER_BYTE, -1)
+  return jnp.sum(planes << _shifts(), axis=0, dtype=jnp.uint8)
+
+
+def unpacked(packed_codes: jax.Array, shape: tuple[int, ...]) -> jax.Array:
+  """The uint8 codes of ``shape`` that :func:`packed` made ``packed_codes`` of."""
+  planes = (packed_codes[None, :] >> _shifts()) & jnp.uint8(2**BITS - 1)
+  return planes.reshape(-1)[: math.prod(shape)].reshape(shape)

@@ -16,7 +16,7 @@ rule holds, and the helpers its formulas are written with), the formula families
 """
 
 from jacts._rules._lecture import LECTURE, LECTURE_DERIVATIVE_AT_ZERO, LECTURE_SLOPE
-from jacts._rules._rule import Kept, Rule, linear_pieces
+from jacts._rules._rule import Kept, Place, Rule, linear_pieces, place
 from jacts._rules._table import ELEMENTWISE, RULES
 
 __all__ = (
@@ -26,6 +26,8 @@ __all__ = (
   "LECTURE_SLOPE",
   "RULES",
   "Kept",
+  "Place",
   "Rule",
   "linear_pieces",
+  "place",
 )

@@ -78,15 +78,14 @@ def _relu_derivative(z, derivative_at_zero):
 
 
 # From the output: a > 0 exactly where z > 0, so a alone determines g' where the convention at 0
-# is the side z < 0 takes (0); a and a bit for z >= 0 determine it for every convention.
+# is the side z < 0 takes (0); z's place against 0 (2 bits) determines it for every convention.
 def _relu_from_output(a, derivative_at_zero):
   del derivative_at_zero  # +0 (output_determines), as below 0.
   return linear_pieces(a, (0.0,), (0, 1), (0.0,), ((0.0, 1.0),))
 
 
-def _relu_from_output_and_side(a, at_or_above, derivative_at_zero):
-  below_or_at = jnp.where(at_or_above, constant(derivative_at_zero, a), constant(0, a))
-  return _or_nan(a, jnp.where(a > 0, constant(1, a), below_or_at))
+def _relu_slopes_by_place(derivative_at_zero):
+  return 0, derivative_at_zero, 1
 
 
 def _or_nan(a, slope):
@@ -108,17 +107,15 @@ def _leaky_relu_derivative(z, negative_slope, derivative_at_zero):
 # From the output, for a constant slope > 0 (_sign_kept): slope * z < 0 where z < 0, so a has z's
 # sign, but where slope * z rounds to 0 (|z| up to half the smallest subnormal / slope: 50
 # subnormals in float32 for 0.01) a is -0, as at z = -0. There g' is the slope, and at z = -0
-# the convention: a alone determines g' only where the two are equal, and a with a bit for
-# z >= 0 always does.
+# the convention: a alone determines g' only where the two are equal, and z's place against 0
+# always does (for any slope).
 def _leaky_relu_from_output(a, negative_slope, derivative_at_zero):
   del derivative_at_zero  # The slope (output_determines).
   return _or_nan(a, jnp.where(a > 0, constant(1, a), same_rank(negative_slope, a)))
 
 
-def _leaky_relu_from_output_and_side(a, at_or_above, negative_slope, derivative_at_zero):
-  slope = same_rank(negative_slope, a)
-  below_or_at = jnp.where(at_or_above, constant(derivative_at_zero, a), slope)
-  return _or_nan(a, jnp.where(a > 0, constant(1, a), below_or_at))
+def _leaky_relu_slopes_by_place(negative_slope, derivative_at_zero):
+  return negative_slope, derivative_at_zero, 1
 
 
 def _sign_kept(negative_slope: float | None, derivative_at_zero: float) -> bool:
@@ -185,7 +182,7 @@ LECTURE: tuple[Rule, ...] = (
     naive=_naive_relu,
     kinks=(Kink("derivative_at_zero", 0.0, LECTURE_DERIVATIVE_AT_ZERO, lambda: (0.0, 1.0), "0"),),
     output_determines=lambda derivative_at_zero: same_float(derivative_at_zero, 0.0),
-    derivative_from_output_and_side=_relu_from_output_and_side,
+    slopes_by_place=_relu_slopes_by_place,
     pin_output=True,
   ),
   Rule(
@@ -205,8 +202,7 @@ LECTURE: tuple[Rule, ...] = (
       ),
     ),
     output_determines=_slope_at_zero,
-    derivative_from_output_and_side=_leaky_relu_from_output_and_side,
-    output_and_side_determine=_sign_kept,
+    slopes_by_place=_leaky_relu_slopes_by_place,
     pin_output=True,
   ),
 )

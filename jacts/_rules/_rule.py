@@ -65,9 +65,30 @@ class Kept(enum.Enum):
 
   INPUT = "z"
   OUTPUT = "a"  # Where a determines g' (sigmoid's a(1 - a)).
-  # a and one bit per entry, z >= its one kink, packed 8 to a byte: where a does not tell z = 0
-  # from z < 0 (ReLU: a = 0 for both).
-  OUTPUT_AND_SIDE = "a, z >= 0"
+  # z's Place against the rule's one kink, 2 bits per entry packed 4 to a byte: where a does not
+  # tell z = 0 from z < 0 (ReLU: a = 0 for both). The backward pass reads them alone.
+  PLACE = "z's place, 2 bits"
+
+
+class Place(enum.IntEnum):
+  """Where z lies against an elementwise rule's one kink: what :attr:`Kept.PLACE` keeps."""
+
+  BELOW = 0
+  AT = 1
+  ABOVE = 2
+  NAN = 3
+
+
+def place(z: jax.Array, kink: float) -> jax.Array:
+  """Each entry's :class:`Place` against ``kink``, as uint8.
+
+  From z >= kink and z > kink, not z == kink: on the CPU, XLA compares bfloat16 subnormals with
+  <, <= and > as zeros (as the values computed from them, which it flushes to 0) but with == as
+  numbers, and the rule's g' on z compares as the former.
+  """
+  at_or_above = (z >= kink).astype(jnp.uint8)
+  above = (z > kink).astype(jnp.uint8)
+  return at_or_above + above + jnp.uint8(Place.NAN) * jnp.isnan(z).astype(jnp.uint8)
 
 
 class Rule(NamedTuple):
@@ -89,13 +110,11 @@ class Rule(NamedTuple):
   # (*params as Python numbers or None for arrays, *conventions) -> whether a determines g' for
   # these arguments (relu6 from a only when g' is 0 at both kinks). None: always.
   output_determines: Callable[..., bool] | None = None
-  # g' written in a and a boolean array that is True where z >= the rule's one kink:
-  # (a, at_or_above, *params, *options, *conventions), and (*params as Python numbers or None,
-  # *conventions) -> whether these determine g' (None: always). z >= 0 rather than z == 0: on
-  # the CPU, XLA compares bfloat16 subnormals with <, <= and > as zeros (as the values
-  # computed from them, which it flushes to 0) but with == as numbers.
-  derivative_from_output_and_side: Callable[..., jax.Array] | None = None
-  output_and_side_determine: Callable[..., bool] | None = None
+  # g' at each Place of z against the rule's one kink, but NaN: (*params, *options,
+  # *conventions) -> (below, at, above), and (*params as Python numbers or None, *conventions)
+  # -> whether these determine g' (None: always), as Python numbers or arrays of z's dtype.
+  slopes_by_place: Callable[..., tuple] | None = None
+  place_determines: Callable[..., bool] | None = None
   # Non-elementwise rules: (residual, cotangent, *options) -> cotangent of z, and
   # (z, a, tangent, *options) -> tangent of a.
   vector_jacobian: Callable[..., jax.Array] | None = None
@@ -137,11 +156,10 @@ class Rule(NamedTuple):
     """What the backward pass of an elementwise rule keeps, for these arguments."""
     if self.backward_reads_output and self.output_determines_slope(numbers, conventions):
       return Kept.OUTPUT
-    if self.derivative_from_output_and_side is not None and (
-      self.output_and_side_determine is None
-      or self.output_and_side_determine(*numbers, *conventions)
+    if self.slopes_by_place is not None and (
+      self.place_determines is None or self.place_determines(*numbers, *conventions)
     ):
-      return Kept.OUTPUT_AND_SIDE
+      return Kept.PLACE
     return Kept.INPUT
 
   def output_determines_slope(self, numbers: tuple, conventions: tuple) -> bool:
@@ -159,12 +177,16 @@ class Rule(NamedTuple):
     # True only where derivative_from_output is set.
     return cast(Callable[..., jax.Array], function)(residual, *params, *options, *conventions)
 
-  def slope_with_side(
-    self, a: jax.Array, at_or_above: jax.Array, params: tuple, options: tuple, conventions: tuple
+  def slope_from_place(
+    self, places: jax.Array, like: jax.Array, params: tuple, options: tuple, conventions: tuple
   ) -> jax.Array:
-    """g'(z) from a and where z >= the kink (:attr:`Kept.OUTPUT_AND_SIDE`)."""
-    function = cast(Callable[..., jax.Array], self.derivative_from_output_and_side)
-    return function(a, at_or_above, *params, *options, *conventions)
+    """g'(z) in ``like``'s dtype from z's :class:`Place` (:attr:`Kept.PLACE`), NaN at NaN."""
+    slopes_by_place = cast(Callable[..., tuple], self.slopes_by_place)
+    below, at, above = (constant(s, like) for s in slopes_by_place(*params, *options, *conventions))
+    nan = constant(math.nan, like)
+    slope = jnp.where(places == Place.BELOW, below, nan)
+    slope = jnp.where(places == Place.AT, at, slope)
+    return jnp.where(places == Place.ABOVE, above, slope)
 
 
 @functools.cache

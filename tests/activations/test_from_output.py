@@ -187,15 +187,21 @@ def test_what_is_kept_follows_the_arguments(activation, keeps_output):
   _assert_keeps_only(activation, Z, a if keeps_output else Z)
 
 
+# Below, at and above 0, NaN and the infinities, in 9 entries: not a multiple of 4, so the last
+# byte is padded.
+Z_AROUND_ZERO = jnp.array(
+  [[-4.5, -0.0, 0.0], [jnp.nan, 0.5, jnp.inf], [-jnp.inf, 7.5, -1e-3]], jnp.float32
+)
+PLACE = "z's place"
+
+
 @pytest.mark.parametrize(
   ("activation", "kept"),
   [
-    pytest.param(jacts.relu, "a, z >= 0", id="relu"),
+    pytest.param(jacts.relu, PLACE, id="relu"),
     pytest.param(functools.partial(jacts.relu, derivative_at_zero=0.0), "a", id="relu-0-at-0"),
-    pytest.param(
-      functools.partial(jacts.relu, derivative_at_zero=-0.0), "a, z >= 0", id="relu--0-at-0"
-    ),
-    pytest.param(jacts.leaky_relu, "a, z >= 0", id="leaky_relu"),
+    pytest.param(functools.partial(jacts.relu, derivative_at_zero=-0.0), PLACE, id="relu--0-at-0"),
+    pytest.param(jacts.leaky_relu, PLACE, id="leaky_relu"),
     pytest.param(
       functools.partial(jacts.leaky_relu, negative_slope=0.2, derivative_at_zero=0.2),
       "a",
@@ -203,27 +209,30 @@ def test_what_is_kept_follows_the_arguments(activation, keeps_output):
     ),
     pytest.param(
       functools.partial(jacts.leaky_relu, negative_slope=-0.5, derivative_at_zero=-0.5),
-      "z",
+      PLACE,
       id="leaky_relu-negative-slope",
     ),
     pytest.param(
       functools.partial(jacts.leaky_relu, negative_slope=1e-6, derivative_at_zero=1e-6),
-      "z",
+      PLACE,
       id="leaky_relu-slope-below-float16s-normals",
     ),
   ],
 )
-def test_relu_and_leaky_relu_keep_a_alone_a_and_a_bit_per_entry_or_z(activation, kept):
-  a = activation(Z)
-  if kept != "a, z >= 0":
-    _assert_keeps_only(activation, Z, a if kept == "a" else Z)
+def test_relu_and_leaky_relu_keep_a_alone_or_z_s_place_in_two_bits_per_entry(activation, kept):
+  if kept != PLACE:
+    _assert_keeps_only(activation, Z, activation(Z) if kept == "a" else Z)
     return
-  kept_a, bits = _residuals(activation, Z)
-  np.testing.assert_array_equal(kept_a, a)
-  assert bits.dtype == jnp.uint8
-  assert bits.shape == (-(-Z.size // 8),)
-  unpacked = np.unpackbits(np.asarray(bits), count=Z.size, bitorder="little")
-  np.testing.assert_array_equal(unpacked.reshape(Z.shape), np.asarray(Z >= 0))
+  (packed,) = _residuals(activation, Z_AROUND_ZERO)
+  assert packed.dtype == jnp.uint8
+  assert packed.shape == (3,)  # 9 entries, 4 to a byte.
+  # Byte k holds entry k of each of the 4 planes of the padded flat array, 2 bits each.
+  planes = [(np.asarray(packed) >> (2 * j)) & 3 for j in range(4)]
+  places = np.concatenate(planes)[: Z_AROUND_ZERO.size].reshape(Z_AROUND_ZERO.shape)
+  below, at, above, nan = 0, 1, 2, 3
+  np.testing.assert_array_equal(
+    places, [[below, at, at], [nan, above, above], [below, above, below]]
+  )
 
 
 @pytest.mark.parametrize(("activation", "parameter", "values"), PARAMETERS)
@@ -233,3 +242,30 @@ def test_a_traced_parameter_is_kept_with_z_for_its_gradient(activation, paramete
   leaves = jax.tree.leaves(vjp)
   assert any(leaf.shape == Z.shape and bool(jnp.array_equal(leaf, Z)) for leaf in leaves)
   assert any(leaf.shape == () and leaf == p for leaf in leaves)
+
+
+def _every_bit_pattern(dtype) -> jax.Array:
+  return jnp.asarray(np.arange(65536, dtype=np.uint16).view(jnp.dtype(dtype)))
+
+
+@pytest.mark.parametrize("dtype", [jnp.float16, jnp.bfloat16])
+@pytest.mark.parametrize(
+  ("slope", "at_zero"),
+  [(0.0, 1.0), (0.0, 0.5), (0.01, 1.0), (-0.5, 1.0), (-0.5, -0.5), (1e-6, 1.0), (0.0, 0.0)],
+)
+def test_g_prime_from_z_s_place_is_g_prime_from_z_at_every_16_bit_input(dtype, slope, at_zero):
+  # A slope given as an array keeps z and computes g' on it: the form the exhaustive tests check
+  # against the float64 reference. A slope of 0 is ReLU's g'.
+  z = _every_bit_pattern(dtype)
+  from_place = functools.partial(jacts.leaky_relu, negative_slope=slope, derivative_at_zero=at_zero)
+  from_z = functools.partial(
+    jacts.leaky_relu, negative_slope=jnp.asarray(slope, dtype), derivative_at_zero=at_zero
+  )
+  (packed,) = _residuals(from_place, z)
+  assert packed.shape == (z.size // 4,)
+  cotangent = jnp.ones_like(z)
+  (expected,) = jax.vjp(from_z, z)[1](cotangent)
+  np.testing.assert_array_equal(jax.vjp(from_place, z)[1](cotangent)[0], expected)
+  if slope == 0.0:
+    relu = functools.partial(jacts.relu, derivative_at_zero=at_zero)
+    np.testing.assert_array_equal(jax.vjp(relu, z)[1](cotangent)[0], expected)
