@@ -29,6 +29,20 @@ def test_gradient_is_finite_at_the_dtypes_largest_values(activation, dtype, x64)
   assert jnp.all(jnp.isfinite(jax.vmap(jax.grad(activation))(z)))
 
 
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+@pytest.mark.parametrize("activation", [jacts.softplus, jacts.log_sigmoid, jacts.squareplus])
+def test_second_derivative_of_a_form_in_a_is_finite_at_the_largest_values_and_infinities(
+  activation, dtype, x64
+):
+  # Their g' from a has a derivative rule of its own (1 - e^-a's is e^-a; squareplus' ratio's is
+  # 2q / (1 + q^2)^2, with no q^2 to overflow to inf * 0).
+  big = float(jnp.finfo(dtype).max)
+  z = jnp.array([-jnp.inf, -big, -1.0, 0.0, 1.0, big, jnp.inf], dtype)
+  second = jax.vmap(jax.grad(jax.grad(activation)))(z)
+  assert second.dtype == dtype
+  assert jnp.all(jnp.isfinite(second))
+
+
 @pytest.mark.parametrize(
   ("activation", "naive"),
   [(jacts.sigmoid, jacts.naive.sigmoid), (jacts.tanh, jacts.naive.tanh)],
