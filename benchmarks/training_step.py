@@ -1,5 +1,5 @@
 """A training step where users are: an MLP's value_and_grad and an adam update in one jit, with
-jax.nn's activation or jacts' swapped in: in plain JAX, and (memory) in equinox and flax.nnx MLPs.
+jax.nn's activation or jacts' swapped in: in plain JAX, and in equinox and flax.nnx MLPs.
 
 The MLP has 8 hidden layers of 1024 on a batch of 4096 (float32; 784 inputs, 10 outputs), as
 the deep memory rows. Memory is the compiled step's temporary bytes (``memory_analysis()``),
@@ -133,10 +133,21 @@ def training_step(report: Report, quick: bool) -> None:
     f"Training step: value_and_grad and adam of an MLP, {depth} hidden layers of {width}, "
     f"batch {batch}, float32"
   )
-  plain = _plain_step(sizes, batch)
+  _rows(report, section, _plain_step(sizes, batch), VARIANTS, quick)
+  for library, build in (("equinox.nn.MLP", _equinox_step), ("a flax.nnx.Sequential", _flax_step)):
+    compiled = build(sizes, batch)
+    if compiled is None:  # The library is not installed (the interop extra has both).
+      continue
+    section = f"Training step in {library}: {depth} hidden layers of {width}, batch {batch}"
+    variants = {name: VARIANTS[name] for name in ("relu", "leaky_relu", "silu", "gelu", "tanh")}
+    _rows(report, section, compiled, variants, quick)
+
+
+def _rows(report: Report, section: str, compiled, variants: dict, quick: bool) -> None:
+  """Memory, then time, of ``compiled(activation)``'s step with jacts' and jax.nn's variants."""
   steps = {}
-  for name, functions in VARIANTS.items():
-    steps[name] = [plain(f) for f in functions]  # [(compiled, arguments)] for jacts, jax.nn
+  for name, functions in variants.items():
+    steps[name] = [compiled(f) for f in functions]  # [(compiled, arguments)] for jacts, jax.nn
     _memory_rows(report, section, name, steps[name][0][0], steps[name][1][0])
   # Paired: each activation's two steps take turns. A full step takes about 3 s here, where the
   # products dominate: 3 rounds of one timed call keep the run of every row near 15 minutes.
@@ -147,12 +158,3 @@ def training_step(report: Report, quick: bool) -> None:
     report.add(section, f"{name}: step time, jacts", ours * 1e3, "ms")
     report.add(section, f"{name}: step time, jax.nn / jacts", theirs * 1e3, "ms", theirs / ours,
                ">= 0.95 (jacts within 5 %)", theirs / ours >= 0.95)  # fmt: skip
-
-  for library, build in (("equinox.nn.MLP", _equinox_step), ("a flax.nnx.Sequential", _flax_step)):
-    compiled = build(sizes, batch)
-    if compiled is None:  # The library is not installed (the interop extra has both).
-      continue
-    section = f"Training step in {library}: {depth} hidden layers of {width}, batch {batch}"
-    for name in ("relu", "leaky_relu", "silu", "gelu", "tanh"):
-      ours, theirs = (compiled(f)[0] for f in VARIANTS[name])
-      _memory_rows(report, section, name, ours, theirs)

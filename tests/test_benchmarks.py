@@ -1,5 +1,6 @@
 """The benchmark entry point runs (--quick) and writes its tables; timings are not tested."""
 
+import importlib.util
 import json
 import pathlib
 import re
@@ -28,3 +29,11 @@ def test_quick_benchmark_writes_markdown_and_json(tmp_path):
   rows = json.loads((tmp_path / "latest.json").read_text())["rows"]
   planar = [r for r in rows if r["case"] == "NumPy lecture loop, float64"]
   assert len(planar) == 1 and planar[0]["ratio"] > 0
+  # The training step, in plain JAX and in each MLP library installed: memory and time.
+  sections = {"Training step: ": None, "Training step in equinox": "equinox"}
+  sections["Training step in a flax.nnx"] = "flax"
+  for section, library in sections.items():
+    if library is not None and importlib.util.find_spec(library) is None:
+      continue
+    cases = {r["case"] for r in rows if r["section"].startswith(section)}
+    assert {"relu: memory, jax.nn / jacts", "relu: step time, jax.nn / jacts"} <= cases, section
