@@ -110,11 +110,9 @@ class Rule(NamedTuple):
   # (*params as Python numbers or None for arrays, *conventions) -> whether a determines g' for
   # these arguments (relu6 from a only when g' is 0 at both kinks). None: always.
   output_determines: Callable[..., bool] | None = None
-  # g' at each Place of z against the rule's one kink, but NaN: (*params, *options,
-  # *conventions) -> (below, at, above), and (*params as Python numbers or None, *conventions)
-  # -> whether these determine g' (None: always), as Python numbers or arrays of z's dtype.
+  # g' at each Place of z against the rule's one kink, but NaN, for constant arguments:
+  # (*params, *options, *conventions) -> (below, at, above), as Python numbers.
   slopes_by_place: Callable[..., tuple] | None = None
-  place_determines: Callable[..., bool] | None = None
   # Non-elementwise rules: (residual, cotangent, *options) -> cotangent of z, and
   # (z, a, tangent, *options) -> tangent of a.
   vector_jacobian: Callable[..., jax.Array] | None = None
@@ -156,9 +154,7 @@ class Rule(NamedTuple):
     """What the backward pass of an elementwise rule keeps, for these arguments."""
     if self.backward_reads_output and self.output_determines_slope(numbers, conventions):
       return Kept.OUTPUT
-    if self.slopes_by_place is not None and (
-      self.place_determines is None or self.place_determines(*numbers, *conventions)
-    ):
+    if self.slopes_by_place is not None:
       return Kept.PLACE
     return Kept.INPUT
 

@@ -19,6 +19,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from cases import every_bit_pattern
 from exhaustive_bounds import (
   BOUNDS,
   FULL,
@@ -48,10 +49,6 @@ def expected(variant: Variant, z: np.ndarray) -> dict[str, np.ndarray]:
 
 
 # Inputs.
-
-
-def every_bit_pattern(dtype: str) -> np.ndarray:
-  return np.arange(65536, dtype=np.uint16).view(jnp.dtype(dtype))
 
 
 def _neighbours(point: float, dtype: str, count: int) -> np.ndarray:

@@ -30,17 +30,34 @@ def test_gradient_is_finite_at_the_dtypes_largest_values(activation, dtype, x64)
 
 
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES)
-@pytest.mark.parametrize("activation", [jacts.softplus, jacts.log_sigmoid, jacts.squareplus])
-def test_second_derivative_of_a_form_in_a_is_finite_at_the_largest_values_and_infinities(
-  activation, dtype, x64
-):
-  # Their g' from a has a derivative rule of its own (1 - e^-a's is e^-a; squareplus' ratio's is
-  # 2q / (1 + q^2)^2, with no q^2 to overflow to inf * 0).
+@pytest.mark.parametrize(
+  "activation",
+  [jacts.softplus, jacts.log_sigmoid, jacts.squareplus, jacts.gelu, jacts.silu, jacts.mish],
+)
+def test_second_derivative_is_0_at_the_largest_values_and_infinities(activation, dtype, x64):
+  # softplus' and log_sigmoid's g' from a have a derivative rule of their own (1 - e^-a's is
+  # e^-a), as squareplus' ratio (2q / (1 + q^2)^2, with no q^2 to overflow to inf * 0); gelu's
+  # g' from z clamps |z| before any tangent meets inf. silu, mish and gelu are NaN at -inf.
   big = float(jnp.finfo(dtype).max)
-  z = jnp.array([-jnp.inf, -big, -1.0, 0.0, 1.0, big, jnp.inf], dtype)
-  second = jax.vmap(jax.grad(jax.grad(activation)))(z)
-  assert second.dtype == dtype
-  assert jnp.all(jnp.isfinite(second))
+  nan_at_minus_inf = activation in (jacts.gelu, jacts.silu, jacts.mish)
+  z = jnp.array([-big, big, jnp.inf] + ([] if nan_at_minus_inf else [-jnp.inf]), dtype)
+  middle = jnp.array([-1.0, 0.0, 1.0], dtype)
+  second = jax.vmap(jax.grad(jax.grad(activation)))
+  assert second(z).dtype == dtype
+  np.testing.assert_array_equal(np.asarray(second(z), np.float64), 0.0)
+  assert jnp.all(jnp.isfinite(second(middle)))
+
+
+@pytest.mark.parametrize("dtype", [jnp.float16, jnp.bfloat16], ids=["float16", "bfloat16"])
+def test_half_precision_squareplus_with_a_large_b_is_correctly_rounded(dtype):
+  # From |z| = sqrt(largest) / 2 (128 in float16) the root is |z|, which drops b unless b is far
+  # below z^2; half precision is therefore computed in float32.
+  z = jnp.array([-200.0, -128.0, 128.0, 200.0, 1000.0], dtype)
+  b = 1000.0
+  x = np.asarray(z, np.float64)
+  root = np.sqrt(x * x + b)
+  exact = np.where(x >= 0, (x + root) / 2, b / (2 * (root - x)))
+  np.testing.assert_array_equal(jacts.squareplus(z, b), exact.astype(dtype))
 
 
 @pytest.mark.parametrize(

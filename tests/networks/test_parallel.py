@@ -21,7 +21,7 @@ def test_four_virtual_devices_even_and_uneven_splits_equal_single_device_trainin
   assert result.returncode == 0, result.stdout + result.stderr
   assert "all parallel checks passed" in result.stdout
   checks = [line for line in result.stdout.splitlines() if line.startswith("ok ")]
-  assert len(checks) == 11, result.stdout
+  assert len(checks) == 12, result.stdout
 
 
 def test_two_processes_on_localhost_agree_with_single_device_training():

@@ -97,3 +97,8 @@ def special_values(dtype) -> jax.Array:
   neighbours = [jnp.nextafter(kinks, up), jnp.nextafter(kinks, down)]
   spread = jnp.asarray(np.random.default_rng(0).standard_normal(64) * 8, dtype)
   return jnp.concatenate([x, kinks, *neighbours, spread])
+
+
+def every_bit_pattern(dtype) -> np.ndarray:
+  """Every value of a 16-bit float dtype, NaNs, infinities and both zeros included."""
+  return np.arange(65536, dtype=np.uint16).view(jnp.dtype(dtype))

@@ -132,4 +132,20 @@ def refusals():
 
 
 check("bad input is refused", refusals)
+
+
+def relus_residual_is_packed_on_each_device():
+  # relu and leaky_relu keep z's place in 2 bits, packed in blocks of 4 * 4096 entries: an array
+  # sharded along its first axis, whole blocks to a device, packs without the other devices.
+  mesh = Mesh(np.array(jax.devices()), ("batch",))
+  for shape in ((64, 1024), (8, 32, 256)):
+    z = jax.device_put(jnp.ones(shape, jnp.float32), NamedSharding(mesh, P("batch")))
+    for activation in (jacts.relu, jacts.leaky_relu):
+      step = jax.jit(lambda z, f=activation: jax.vjp(f, z)[1](z))
+      text = step.lower(z).compile().as_text()
+      for collective in ("all-reduce", "all-gather", "all-to-all", "collective-permute"):
+        assert collective not in text, f"{activation.__name__} {shape}: {collective}"
+
+
+check("relu's packed residual stays on each device", relus_residual_is_packed_on_each_device)
 print("all parallel checks passed")
