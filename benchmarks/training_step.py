@@ -150,7 +150,7 @@ def _rows(report: Report, section: str, compiled, variants: dict, quick: bool) -
     steps[name] = [compiled(f) for f in functions]  # [(compiled, arguments)] for jacts, jax.nn
     _memory_rows(report, section, name, steps[name][0][0], steps[name][1][0])
   # Paired: each activation's two steps take turns. A full step takes about 3 s here, where the
-  # products dominate: 3 rounds of one timed call keep the run of every row near 15 minutes.
+  # products dominate: 3 rounds of one timed call keep this section near 25 minutes (2026-12-05).
   for name, ((ours, ours_args), (theirs, their_args)) in steps.items():
     runs = {"jacts": blocking(ours, *ours_args), "jax.nn": blocking(theirs, *their_args)}
     times = interleaved_medians(runs, rounds=1 if quick else 3, per_round=1)
