@@ -30,9 +30,11 @@ def test_quick_benchmark_writes_markdown_and_json(tmp_path):
   planar = [r for r in rows if r["case"] == "NumPy lecture loop, float64"]
   assert len(planar) == 1 and planar[0]["ratio"] > 0
   # The training step, in plain JAX and in each MLP library installed: memory and time.
-  sections = {"Training step: ": None, "Training step in equinox": "equinox"}
-  sections["Training step in a flax.nnx"] = "flax"
-  for section, library in sections.items():
+  for section, library in (
+    ("Training step: ", None),
+    ("Training step in equinox", "equinox"),
+    ("Training step in a flax.nnx", "flax"),
+  ):
     if library is not None and importlib.util.find_spec(library) is None:
       continue
     cases = {r["case"] for r in rows if r["section"].startswith(section)}
