@@ -88,23 +88,41 @@ def _mish_derivative(z):
 _GELU_C, _GELU_K = math.sqrt(2 / math.pi), 0.044715
 
 
-@in_float32_if_half
-def _gelu_tanh_derivative(z):
-  # With s = sigmoid(2u) = (1 + t) / 2 and s (1 - s) = (1 - t^2) / 4: g' = s + 2 z s (1 - s) u',
-  # from e = e^(-2|u|), so that neither s nor 1 - s cancels where t is near -1 or 1, and e <= 1.
-  # |z| stops at 30, where e is 0 in every dtype, and s (1 - s) is set to 0 from there by a
-  # select, which stops a gradient: no tangent or cotangent meets inf (g'' is 0 at the largest
-  # floats and +inf). The factor z stops at 1e4 from above (+inf: g' is 1; -inf: NaN, as g).
-  far = constant(30.0, z)
-  x = jnp.minimum(jnp.abs(z), far)
-  x2 = x * x
+def _gelu_tanh_parts(z, x):
+  """(e, n, du) at |z| = x: e = e^(-2|u|) <= 1, n = 1 / (1 + e) = sigmoid(2|u|) and du = 2u'."""
+  x2 = jnp.minimum(x * x, constant(900.0, z))  # du stays finite where e is 0 (|z| >= 30).
   e = jnp.exp(x * (constant(-2 * _GELU_C, z) + constant(-2 * _GELU_C * _GELU_K, z) * x2))
-  near_one = 1 / (1 + e)
-  small = e * near_one
-  s = jnp.where(z >= 0, near_one, small)
-  du = constant(2 * _GELU_C, z) + constant(6 * _GELU_C * _GELU_K, z) * x2  # 2u'
-  product = jnp.where(x < far, small * near_one, constant(0, z))
-  return s + below_far(z) * (du * product)  # -inf * 0: NaN; -3e38 * 0: -0.
+  du = constant(2 * _GELU_C, z) + constant(6 * _GELU_C * _GELU_K, z) * x2
+  return e, 1 / (1 + e), du
+
+
+@jax.custom_jvp
+def _gelu_tanh_slope(z):
+  # With s = sigmoid(2u) = (1 + t) / 2 and s (1 - s) = (1 - t^2) / 4: g' = s + z s (1 - s) 2u',
+  # from e, so that neither s nor 1 - s cancels where t is near -1 or 1. z stops at 30 from
+  # above, where s (1 - s) is 0 in every dtype (+inf: g' is 1; -inf: -inf * 0 is NaN, as g).
+  z = jnp.minimum(z, constant(30.0, z))
+  e, n, du = _gelu_tanh_parts(z, jnp.abs(z))
+  small = e * n
+  s = jnp.where(z >= 0, n, small)
+  return s + z * (du * (small * n))  # -3e38 * 0: -0.
+
+
+@_gelu_tanh_slope.defjvp
+def _gelu_tanh_slope_jvp(primals, tangents):
+  # g'' = s (1 - s) (2 du + z du' + z (1 - 2s) du^2), with z du' = 12 c k z^2 and
+  # z (1 - 2s) = -|z| tanh|u| = -|z| (1 - e) n: a rule of its own, so that no tangent or
+  # cotangent of g' meets inf at the largest floats (z du overflows there, where s (1 - s) is 0).
+  (z,), (z_dot,) = primals, tangents
+  x = jnp.minimum(jnp.abs(z), constant(30.0, z))  # From 30, s (1 - s) = e n^2 is 0: g'' is 0.
+  e, n, du = _gelu_tanh_parts(z, x)
+  curvature = constant(12 * _GELU_C * _GELU_K, z) * (x * x)
+  second = e * n * n * (2 * du + curvature - x * ((1 - e) * n) * (du * du))
+  second = jnp.where(z == -jnp.inf, constant(jnp.nan, z), second)  # NaN, as g' and g there.
+  return _gelu_tanh_slope(z), second * z_dot
+
+
+_gelu_tanh_derivative = in_float32_if_half(_gelu_tanh_slope)
 
 
 def _gelu(z, approximate):

@@ -36,8 +36,8 @@ def test_gradient_is_finite_at_the_dtypes_largest_values(activation, dtype, x64)
 )
 def test_second_derivative_is_0_at_the_largest_values_and_infinities(activation, dtype, x64):
   # softplus' and log_sigmoid's g' from a have a derivative rule of their own (1 - e^-a's is
-  # e^-a), as squareplus' ratio (2q / (1 + q^2)^2, with no q^2 to overflow to inf * 0); gelu's
-  # g' from z clamps |z| before any tangent meets inf. silu, mish and gelu are NaN at -inf.
+  # e^-a), as squareplus' ratio (2q / (1 + q^2)^2, with no q^2 to overflow to inf * 0) and
+  # gelu's g' from z (the analytic g''). silu, mish and gelu are NaN at -inf.
   big = float(jnp.finfo(dtype).max)
   nan_at_minus_inf = activation in (jacts.gelu, jacts.silu, jacts.mish)
   z = jnp.array([-big, big, jnp.inf] + ([] if nan_at_minus_inf else [-jnp.inf]), dtype)
