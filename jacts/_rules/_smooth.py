@@ -91,7 +91,7 @@ _GELU_C, _GELU_K = math.sqrt(2 / math.pi), 0.044715
 def _gelu_tanh_parts(z, x):
   """(e, n, du) at |z| = x: e = e^(-2|u|) <= 1, n = 1 / (1 + e) = sigmoid(2|u|) and du = 2u'
   (from x = 30 on, where e is 0, du stays at its value there)."""
-  x2 = jnp.minimum(x * x, constant(900.0, z))  # du stays finite where e is 0 (|z| >= 30).
+  x2 = jnp.minimum(x * x, constant(900.0, z))
   e = jnp.exp(x * (constant(-2 * _GELU_C, z) + constant(-2 * _GELU_C * _GELU_K, z) * x2))
   du = constant(2 * _GELU_C, z) + constant(6 * _GELU_C * _GELU_K, z) * x2
   return e, 1 / (1 + e), du
