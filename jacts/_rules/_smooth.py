@@ -88,25 +88,30 @@ def _mish_derivative(z):
 _GELU_C, _GELU_K = math.sqrt(2 / math.pi), 0.044715
 
 
-def _gelu_tanh_parts(z, x):
-  """(e, n, du) at |z| = x: e = e^(-2|u|) <= 1, n = 1 / (1 + e) = sigmoid(2|u|) and du = 2u'
-  (from x = 30 on, where e is 0, du stays at its value there)."""
-  x2 = jnp.minimum(x * x, constant(900.0, z))
+def _gelu_tanh_parts(z):
+  """(x, e, n, du) with x = min(|z|, 30): e = e^(-2|u|) <= 1, n = 1 / (1 + e) = sigmoid(2|u|)
+  and du = 2u', at x. From 30 on, e and s (1 - s) = e n^2 are 0 in every dtype, and x^2 and du
+  stay finite."""
+  x = jnp.minimum(jnp.abs(z), constant(30.0, z))
+  x2 = x * x
   e = jnp.exp(x * (constant(-2 * _GELU_C, z) + constant(-2 * _GELU_C * _GELU_K, z) * x2))
   du = constant(2 * _GELU_C, z) + constant(6 * _GELU_C * _GELU_K, z) * x2
-  return e, 1 / (1 + e), du
+  return x, e, 1 / (1 + e), du
+
+
+def _gelu_tanh_slope_of(z, e, n, du):
+  # With s = sigmoid(2u) = (1 + t) / 2 and s (1 - s) = (1 - t^2) / 4: g' = s + z s (1 - s) 2u',
+  # from e, so that neither s nor 1 - s cancels where t is near -1 or 1. The factor z stops at
+  # 30 from above (+inf: g' is 1; -inf: -inf * 0 is NaN, as g; -3e38 * 0: -0).
+  small = e * n
+  s = jnp.where(z >= 0, n, small)
+  return s + jnp.minimum(z, constant(30.0, z)) * (du * (small * n))
 
 
 @jax.custom_jvp
 def _gelu_tanh_slope(z):
-  # With s = sigmoid(2u) = (1 + t) / 2 and s (1 - s) = (1 - t^2) / 4: g' = s + z s (1 - s) 2u',
-  # from e, so that neither s nor 1 - s cancels where t is near -1 or 1. z stops at 30 from
-  # above, where s (1 - s) is 0 in every dtype (+inf: g' is 1; -inf: -inf * 0 is NaN, as g).
-  z = jnp.minimum(z, constant(30.0, z))
-  e, n, du = _gelu_tanh_parts(z, jnp.abs(z))
-  small = e * n
-  s = jnp.where(z >= 0, n, small)
-  return s + z * (du * (small * n))  # -3e38 * 0: -0.
+  _, e, n, du = _gelu_tanh_parts(z)
+  return _gelu_tanh_slope_of(z, e, n, du)
 
 
 @_gelu_tanh_slope.defjvp
@@ -115,12 +120,11 @@ def _gelu_tanh_slope_jvp(primals, tangents):
   # z (1 - 2s) = -|z| tanh|u| = -|z| (1 - e) n: a rule of its own, so that no tangent or
   # cotangent of g' meets inf at the largest floats (z du overflows there, where s (1 - s) is 0).
   (z,), (z_dot,) = primals, tangents
-  x = jnp.minimum(jnp.abs(z), constant(30.0, z))  # From 30, s (1 - s) = e n^2 is 0: g'' is 0.
-  e, n, du = _gelu_tanh_parts(z, x)
+  x, e, n, du = _gelu_tanh_parts(z)
   curvature = constant(12 * _GELU_C * _GELU_K, z) * (x * x)
   second = e * n * n * (2 * du + curvature - x * ((1 - e) * n) * (du * du))
   second = jnp.where(z == -jnp.inf, constant(jnp.nan, z), second)  # NaN, as g' and g there.
-  return _gelu_tanh_slope(z), second * z_dot
+  return _gelu_tanh_slope_of(z, e, n, du), second * z_dot
 
 
 _gelu_tanh_derivative = in_float32_if_half(_gelu_tanh_slope)
